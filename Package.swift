@@ -5,6 +5,7 @@ let package = Package(
     name: "slimtrace",
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Tracer", targets: ["Tracer"]),
     ],
     targets: [
         .systemLibrary(
@@ -15,6 +16,10 @@ let package = Package(
         .target(
             name: "Tensor",
             dependencies: ["CBLAS"]
+        ),
+        .target(
+            name: "Tracer",
+            dependencies: ["Tensor"]
         ),
         .testTarget(
             name: "TensorTests",

@@ -41,8 +41,8 @@ public enum OpRecording {
         try $current.withValue(Context(recorder: recorder), operation: body)
     }
 
-    /// True while a recorder is installed.
-    public static var isRecording: Bool { current != nil }
+    /// The recorder installed for the current task, if any.
+    public static var currentRecorder: OpRecorder? { current?.recorder }
 
     /// Runs one op: `compute` produces the outputs; if a recorder is installed and this is the
     /// outermost op, the op is reported and the outputs get fresh value ids.

@@ -1,0 +1,26 @@
+import Tensor
+
+/// Hugging Face's `Conv1D` (GPT-2): a linear layer whose weight is stored `[in, out]`.
+/// It records the same `linear` op as `Linear`, with `layout: inOut`.
+public final class Conv1D: Module {
+    public let weight: Parameter
+    public let bias: Parameter
+
+    /// `nf` output features from `nx` input features, as Hugging Face names them.
+    public init(nf: Int, nx: Int) {
+        weight = Parameter(shape: [nx, nf])
+        bias = Parameter(shape: [nf])
+        super.init(typeName: "Conv1D")
+        register(parameter: "weight", weight)
+        register(parameter: "bias", bias)
+    }
+
+    /// Input features (the weight's rows).
+    public var inFeatures: Int { weight.shape[0] }
+    /// Output features (the weight's columns).
+    public var outFeatures: Int { weight.shape[1] }
+
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        try scoped { try x.linear(weight: value(weight), bias: value(bias), layout: .inOut) }
+    }
+}

@@ -1,0 +1,24 @@
+import Tensor
+
+/// `torch.nn.Conv2d` with groups = 1 (ViT's patch embedding).
+public final class Conv2d: Module {
+    public let weight: Parameter
+    public let bias: Parameter?
+    public let stride: (Int, Int)
+    public let padding: (Int, Int)
+
+    public init(inChannels: Int, outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
+                padding: (Int, Int) = (0, 0), bias: Bool = true) {
+        weight = Parameter(shape: [outChannels, inChannels, kernelSize.0, kernelSize.1])
+        self.bias = bias ? Parameter(shape: [outChannels]) : nil
+        self.stride = stride
+        self.padding = padding
+        super.init(typeName: "Conv2d")
+        register(parameter: "weight", weight)
+        if let b = self.bias { register(parameter: "bias", b) }
+    }
+
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        try scoped { try x.conv2d(weight: value(weight), bias: value(bias), stride: stride, padding: padding) }
+    }
+}

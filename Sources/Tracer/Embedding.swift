@@ -1,0 +1,19 @@
+import Tensor
+
+/// `torch.nn.Embedding`: a `[count, dimension]` table looked up by integer ids.
+public final class Embedding: Module {
+    public let weight: Parameter
+
+    public init(count: Int, dimension: Int, typeName: String = "Embedding") {
+        weight = Parameter(shape: [count, dimension])
+        super.init(typeName: typeName)
+        register(parameter: "weight", weight)
+    }
+
+    /// Rows of the table.
+    public var count: Int { weight.shape[0] }
+
+    public func callAsFunction(_ ids: Tensor) throws -> Tensor {
+        try scoped { try value(weight).embedding(ids) }
+    }
+}

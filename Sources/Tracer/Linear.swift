@@ -1,0 +1,25 @@
+import Tensor
+
+/// `torch.nn.Linear`: `y = x·Wᵀ + b` with the weight stored `[out, in]`. Sizes come from the
+/// weight, so a slimmed checkpoint with narrower weights loads into the same module.
+public final class Linear: Module {
+    public let weight: Parameter
+    public let bias: Parameter?
+
+    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true) {
+        weight = Parameter(shape: [outFeatures, inFeatures])
+        self.bias = bias ? Parameter(shape: [outFeatures]) : nil
+        super.init(typeName: "Linear")
+        register(parameter: "weight", weight)
+        if let b = self.bias { register(parameter: "bias", b) }
+    }
+
+    /// Input features (the weight's columns).
+    public var inFeatures: Int { weight.shape[1] }
+    /// Output features (the weight's rows).
+    public var outFeatures: Int { weight.shape[0] }
+
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        try scoped { try x.linear(weight: value(weight), bias: value(bias)) }
+    }
+}

@@ -1,0 +1,19 @@
+import Tensor
+
+/// RMS normalisation with a weight (LLaMA, Mistral, Qwen2); `typeName` is the family's class
+/// name (`LlamaRMSNorm`, ...).
+public final class RMSNorm: Module {
+    public let weight: Parameter
+    public let eps: Double
+
+    public init(dimension: Int, eps: Double, typeName: String) {
+        weight = Parameter(shape: [dimension])
+        self.eps = eps
+        super.init(typeName: typeName)
+        register(parameter: "weight", weight)
+    }
+
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        try scoped { try x.rmsNorm(weight: value(weight), eps: eps) }
+    }
+}
