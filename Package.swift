@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Tracer", targets: ["Tracer"]),
+        .library(name: "Models", targets: ["Models"]),
     ],
     targets: [
         .systemLibrary(
@@ -20,6 +21,18 @@ let package = Package(
         .target(
             name: "Tracer",
             dependencies: ["Tensor"]
+        ),
+        .target(
+            name: "Models",
+            dependencies: ["Tensor", "Tracer"]
+        ),
+        .target(
+            name: "TestFixtures",
+            path: "Tests/TestFixtures"
+        ),
+        .testTarget(
+            name: "ModelsTests",
+            dependencies: ["Models", "TestFixtures"]
         ),
         .testTarget(
             name: "TensorTests",

@@ -1,0 +1,63 @@
+import Foundation
+
+/// A checkpoint's `config.json`: the raw bytes, the two keys every architecture needs
+/// (`model_type`, `architectures`), and typed decoding into each family's config struct.
+public struct ConfigFile: Sendable {
+    /// Where it was read from (named in errors).
+    public let url: URL
+    /// The file's bytes.
+    public let data: Data
+    /// `model_type` (`bert`, `llama`, ...).
+    public let modelType: String
+    /// `architectures` (may be empty).
+    public let architectures: [String]
+
+    /// Reads and checks `config.json` at `url`.
+    public init(url: URL) throws {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ModelError.missingFile(path: url.path, detail: "no config.json here (a Hugging Face checkpoint folder has one)")
+        }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ModelError.missingFile(path: url.path, detail: "cannot be read: \(error.localizedDescription)")
+        }
+        try self.init(data: data, url: url)
+    }
+
+    /// Parses config bytes (`url` is only used in messages).
+    public init(data: Data, url: URL) throws {
+        self.url = url
+        self.data = data
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw ModelError.invalidConfig(path: url.path, detail: "not valid JSON (\(error.localizedDescription))")
+        }
+        guard let dictionary = object as? [String: Any] else {
+            throw ModelError.invalidConfig(path: url.path, detail: "is not a JSON object")
+        }
+        guard let type = dictionary["model_type"] as? String else {
+            throw ModelError.invalidConfig(path: url.path, detail: "missing required key \"model_type\"")
+        }
+        modelType = type
+        architectures = dictionary["architectures"] as? [String] ?? []
+    }
+
+    /// Decodes the family's config struct; a missing key or a wrong type is an error naming the key.
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw ModelError.invalidConfig(path: url.path, detail: "missing required key \"\(key.stringValue)\"")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ModelError.invalidConfig(path: url.path, detail: "key \"\(key)\" has the wrong type (\(context.debugDescription))")
+        } catch {
+            throw ModelError.invalidConfig(path: url.path, detail: "cannot be decoded: \(error.localizedDescription)")
+        }
+    }
+
+    /// Throws an invalid-config error naming `key` unless `condition` holds (for values that must be positive, divisible, ...).
+    public func require(_ condition: Bool, _ key: String, _ detail: String) throws {
+        if !condition { throw ModelError.invalidConfig(path: url.path, detail: "\"\(key)\" \(detail)") }
+    }
+}

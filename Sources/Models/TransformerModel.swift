@@ -1,0 +1,69 @@
+import Tensor
+import Tracer
+
+/// One named input a model's forward pass takes (`input_ids`, `attention_mask`, `pixel_values`, ...).
+public struct ModelInputSpec: Sendable, Equatable {
+    /// The Hugging Face argument name.
+    public let name: String
+    /// The dtype a placeholder for it gets.
+    public let dtype: DType
+    /// The placeholder shape when the user gives none (`[1, 16]` token ids as INC uses;
+    /// ViT's `[1, 3, image_size, image_size]`).
+    public let defaultShape: [Int]
+    /// True for the input a placeholder is made for (the others take Hugging Face's defaults when absent).
+    public let isPrimary: Bool
+
+    public init(name: String, dtype: DType, defaultShape: [Int], isPrimary: Bool) {
+        self.name = name
+        self.dtype = dtype
+        self.defaultShape = defaultShape
+        self.isPrimary = isPrimary
+    }
+}
+
+/// Named input tensors for one forward pass, in the order given.
+public struct ModelInputs: Sendable {
+    public private(set) var entries: [(name: String, tensor: Tensor)]
+
+    public init(_ entries: [(name: String, tensor: Tensor)]) {
+        self.entries = entries
+    }
+
+    /// The tensor named `name`, if given.
+    public subscript(name: String) -> Tensor? {
+        entries.first { $0.name == name }?.tensor
+    }
+
+    /// The same inputs with `tensor` for `name` (replacing or appending).
+    public func replacing(_ name: String, with tensor: Tensor) -> ModelInputs {
+        var copy = self
+        if let index = copy.entries.firstIndex(where: { $0.name == name }) {
+            copy.entries[index].tensor = tensor
+        } else {
+            copy.entries.append((name, tensor))
+        }
+        return copy
+    }
+}
+
+/// A model an architecture built: the root of the module tree (its `typeName` is the Hugging Face
+/// class, e.g. `BertForSequenceClassification`) and its forward pass.
+public protocol TransformerModel: Module {
+    /// The inputs `forward` accepts, the primary one first.
+    var inputSpecs: [ModelInputSpec] { get }
+    /// Runs the model: logits for `*For...` heads, `last_hidden_state` for base models.
+    func forward(_ inputs: ModelInputs) throws -> Tensor
+}
+
+extension TransformerModel {
+    /// Checks that every given input is one this model takes, naming the first that is not.
+    public func validate(_ inputs: ModelInputs) throws {
+        let known = Set(inputSpecs.map(\.name))
+        if let unknown = inputs.entries.first(where: { !known.contains($0.name) }) {
+            throw ModelError.unexpectedInput(name: unknown.name, model: typeName, accepted: inputSpecs.map(\.name))
+        }
+        guard let primary = inputSpecs.first(where: \.isPrimary), inputs[primary.name] != nil else {
+            throw ModelError.missingInput(name: inputSpecs.first(where: \.isPrimary)?.name ?? "?", model: typeName)
+        }
+    }
+}
