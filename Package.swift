@@ -26,5 +26,9 @@ let package = Package(
             dependencies: ["Tensor"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(
+            name: "TracerTests",
+            dependencies: ["Tracer", "Tensor"]
+        ),
     ]
 )
