@@ -228,14 +228,15 @@ final class OPTDecoder: Module {
         register("layers", layers)
     }
 
-    /// `last_hidden_state` for token ids `[batch, length]`. Positions count the tokens that are
-    /// not padding (`cumsum(mask) * mask - 1`), so left padding does not shift them.
+    /// `last_hidden_state` for token ids `[batch, length]`. With an attention mask, positions
+    /// count the tokens that are not padding (`cumsum(mask) * mask - 1`), so left padding does not
+    /// shift them; without one they are `0..<length`.
     func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
         try scoped {
-            let (batch, length) = (inputIds.shape[0], inputIds.shape[1])
+            let length = inputIds.shape[1]
             var inputsEmbeds = try embedTokens(inputIds)
-            let positionMask = attentionMask ?? Tensor.full(shape: [batch, length], value: 1, meta: inputIds.isMeta)
-            let positionIds = try positionMask.cumsum(axis: 1).mul(positionMask).sub(1).to(.i64)
+            let positionIds = try attentionMask.map { try $0.cumsum(axis: 1).mul($0).sub(1).to(.i64) }
+                ?? Tensor.arange(length, meta: inputIds.isMeta).unsqueeze(0)
             let mask = try DecoderOnly.AttentionMask(length: length, attentionMask: attentionMask, meta: inputIds.isMeta)
             let positionEmbeds = try embedPositions(positionIds)
             if let projectIn { inputsEmbeds = try projectIn(inputsEmbeds) }
