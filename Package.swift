@@ -32,12 +32,16 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelsTests",
-            dependencies: ["Models", "TestFixtures"]
+            dependencies: ["Models", "Tensor", "Tracer", "TestFixtures"]
         ),
         .testTarget(
             name: "TensorTests",
             dependencies: ["Tensor"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TracerTests",
+            dependencies: ["Tracer", "Tensor"]
         ),
     ]
 )
