@@ -102,6 +102,23 @@ import Tracer
         #expect((project != nil) == (family == .electra))
     }
 
+    @Test(arguments: BertFamily.allCases)
+    func traceCallsEveryLeafModuleButTheUnusedAttentionDropoutAndAttendsThroughMatmuls(family: BertFamily) throws {
+        let model = try Architectures.build(config: oddConfig(family.modelType, architecture: family.classPrefix + "ForSequenceClassification"),
+                                            parameterNames: [])
+        let (_, graph) = try Tracer.trace(model: model, inputs: [("input_ids", .meta(shape: [1, 16], dtype: .i64))]) { inputs in
+            try model.forward(ModelInputs([("input_ids", inputs[0])]))
+        }
+        let called = Set(graph.nodes.filter(\.isOp).compactMap { $0.scope?.path })
+        // Hugging Face's eager attention applies functional dropout, never `attention.self.dropout`.
+        let leaves = model.namedModules().filter { $0.module.children.isEmpty && !$0.path.hasSuffix("attention.self.dropout") }
+        #expect(leaves.map(\.path).filter { !called.contains($0) } == [])
+        let layers = 3
+        #expect(graph.nodes.filter { $0.op == "matmul" }.count == 2 * layers)
+        // Every parameter of the tree is read.
+        #expect(graph.parameterValues.count == model.namedParameters().count)
+    }
+
     @Test(arguments: ["bert", "roberta", "electra"])
     func rightPaddingUnderTheAttentionMaskLeavesTheLogitsUnchanged(fixture: String) throws {
         let checkpoint = try Checkpoint(directory: Fixtures.model(fixture))
