@@ -1,22 +1,23 @@
 extension Tensor {
-    /// Running sum along `axis` (PyTorch's `cumsum`): integer and bool inputs give i64, as
-    /// PyTorch does; floating-point inputs give f32. Sums accumulate in double precision.
+    /// Running sums along `axis` (PyTorch's `cumsum`): element `i` of each line is the sum of
+    /// elements `0...i`. Computes in f32 like the other arithmetic (OPT derives position ids from
+    /// the attention mask this way).
     public func cumsum(axis: Int) throws -> Tensor {
         try OpRecording.run("cumsum", inputs: [self], attributes: ["dim": .int(axis)]) {
             let a = try Shape.normalizeAxis(axis, rank: rank, op: "cumsum")
-            let outType: DType = dtype.isFloatingPoint ? .f32 : .i64
-            let result = Tensor.uninitialized(shape: shape, dtype: outType, meta: isMeta)
+            let result = Tensor.uninitialized(shape: shape, dtype: .f32, meta: isMeta)
             guard !result.isMeta, elementCount > 0 else { return result }
-            let source = isContiguous ? self : copiedContiguous()
-            let input = source.rawPointer(), output = result.rawPointer()
-            let count = shape[a], inner = shape[(a + 1)...].reduce(1, *), outer = shape[..<a].reduce(1, *)
+            let source = contiguousF32()
+            let count = shape[a], inner = shape[(a + 1)...].reduce(1, *)
+            let outer = elementCount / (count * inner)
+            let input = source.floatPointer(), output = result.floatPointer()
             for o in 0..<outer {
                 for i in 0..<inner {
-                    var total = 0.0
+                    var total: Float = 0
                     for k in 0..<count {
                         let index = (o * count + k) * inner + i
-                        total += Tensor.loadDouble(input, dtype, index)
-                        Tensor.storeDouble(total, output, outType, index)
+                        total += input[index]
+                        output[index] = total
                     }
                 }
             }
