@@ -7,6 +7,10 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Tracer", targets: ["Tracer"]),
         .library(name: "Models", targets: ["Models"]),
+        .executable(name: "slimtrace", targets: ["slimtrace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .systemLibrary(
@@ -27,6 +31,14 @@ let package = Package(
             dependencies: ["Tensor", "Tracer"]
         ),
         .target(
+            name: "SlimtraceCLI",
+            dependencies: ["Models", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "slimtrace",
+            dependencies: ["SlimtraceCLI"]
+        ),
+        .target(
             name: "TestFixtures",
             path: "Tests/TestFixtures"
         ),
@@ -38,6 +50,10 @@ let package = Package(
             name: "TensorTests",
             dependencies: ["Tensor"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SlimtraceCLITests",
+            dependencies: ["SlimtraceCLI", "slimtrace", "Models", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "TracerTests",
