@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Tracer", targets: ["Tracer"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Searchers", targets: ["Searchers"]),
+        .library(name: "Slim", targets: ["Slim"]),
     ],
     targets: [
         .systemLibrary(
@@ -30,6 +31,10 @@ let package = Package(
         .target(
             name: "Searchers",
             dependencies: ["Models", "Tracer", "Tensor"]
+        ),
+        .target(
+            name: "Slim",
+            dependencies: ["Searchers", "Models", "Tracer", "Tensor"]
         ),
         .target(
             name: "TestFixtures",
