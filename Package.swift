@@ -32,7 +32,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelsTests",
-            dependencies: ["Models", "TestFixtures"]
+            dependencies: ["Models", "Tensor", "Tracer", "TestFixtures"]
         ),
         .testTarget(
             name: "TensorTests",
