@@ -53,20 +53,29 @@ public struct LlamaRopeParameters: Codable, Sendable {
 public struct LlamaConfiguration: Codable, Sendable {
     /// `model_type`.
     public var variant: LlamaVariant
+    /// `vocab_size`.
     public var vocabularySize: Int
+    /// `hidden_size`.
     public var hiddenSize: Int
+    /// `intermediate_size` (the MLP width).
     public var intermediateSize: Int
+    /// `num_hidden_layers`.
     public var hiddenLayers: Int
+    /// `num_attention_heads`.
     public var attentionHeads: Int
     /// `num_key_value_heads`; nil means one per attention head.
     public var keyValueHeads: Int?
     /// `head_dim`; nil means `hidden_size / num_attention_heads`.
     public var headDimensions: Int?
+    /// `hidden_act` (default `silu`).
     public var hiddenAct: String
+    /// `rms_norm_eps` (default 1e-6).
     public var rmsNormEps: Double
+    /// `max_position_embeddings` (LLaMA 3 scaling falls back to it).
     public var maxPositionEmbeddings: Int?
     /// Top-level `rope_theta` (transformers 4).
     public var ropeTheta: Double?
+    /// `rope_parameters` (transformers 5).
     public var ropeParameters: LlamaRopeParameters?
     /// Legacy `rope_scaling`; takes precedence over `rope_parameters`, as in transformers.
     public var ropeScaling: LlamaRopeParameters?
@@ -74,7 +83,9 @@ public struct LlamaConfiguration: Codable, Sendable {
     public var attentionBias: Bool
     /// LLaMA only: biases on the MLP projections.
     public var mlpBias: Bool
+    /// `attention_dropout` (recorded as the probability of the attention dropout op).
     public var attentionDropout: Double
+    /// `tie_word_embeddings`: `lm_head` is the embedding table (default false).
     public var tieWordEmbeddings: Bool
     /// Mistral, Qwen2: the attention window (`null`: none).
     public var slidingWindow: Int?
@@ -202,15 +213,15 @@ public struct LlamaConfiguration: Codable, Sendable {
 /// `llama3` are supported. Another type is accepted, so that meta (shape-only) runs work, but its
 /// frequencies are an error that a real forward pass throws.
 struct LlamaRotaryFrequencies {
-    let ropeType: String
+    /// One frequency per rotated pair (`head_dim / 2`), or why they cannot be computed.
     let inverseFrequencies: Result<[Double], ModelError>
 
     static let supportedTypes = ["default", "linear", "llama3"]
 
     init(config: LlamaConfiguration, file: ConfigFile) throws {
         let parameters = config.ropeScaling ?? config.ropeParameters ?? LlamaRopeParameters()
-        ropeType = parameters.ropeType ?? parameters.type ?? "default"
-        inverseFrequencies = try Self.frequencies(type: ropeType, parameters: parameters, config: config, file: file)
+        let type = parameters.ropeType ?? parameters.type ?? "default"
+        inverseFrequencies = try Self.frequencies(type: type, parameters: parameters, config: config, file: file)
     }
 
     private static func frequencies(type: String, parameters: LlamaRopeParameters, config: LlamaConfiguration,
