@@ -39,5 +39,9 @@ let package = Package(
             dependencies: ["Tensor"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(
+            name: "TracerTests",
+            dependencies: ["Tracer", "Tensor"]
+        ),
     ]
 )

@@ -83,8 +83,6 @@ public struct LlamaConfiguration: Codable, Sendable {
     public var attentionBias: Bool
     /// LLaMA only: biases on the MLP projections.
     public var mlpBias: Bool
-    /// `attention_dropout` (recorded as the probability of the attention dropout op).
-    public var attentionDropout: Double
     /// `tie_word_embeddings`: `lm_head` is the embedding table (default false).
     public var tieWordEmbeddings: Bool
     /// Mistral, Qwen2: the attention window (`null`: none).
@@ -113,7 +111,6 @@ public struct LlamaConfiguration: Codable, Sendable {
         case ropeScaling = "rope_scaling"
         case attentionBias = "attention_bias"
         case mlpBias = "mlp_bias"
-        case attentionDropout = "attention_dropout"
         case tieWordEmbeddings = "tie_word_embeddings"
         case slidingWindow = "sliding_window"
         case useSlidingWindow = "use_sliding_window"
@@ -139,7 +136,6 @@ public struct LlamaConfiguration: Codable, Sendable {
         ropeScaling = try container.decodeIfPresent(LlamaRopeParameters.self, forKey: .ropeScaling)
         attentionBias = try container.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false
         mlpBias = try container.decodeIfPresent(Bool.self, forKey: .mlpBias) ?? false
-        attentionDropout = try container.decodeIfPresent(Double.self, forKey: .attentionDropout) ?? 0
         tieWordEmbeddings = try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
         slidingWindow = try container.decodeIfPresent(Int.self, forKey: .slidingWindow)
         useSlidingWindow = try container.decodeIfPresent(Bool.self, forKey: .useSlidingWindow) ?? false
@@ -324,12 +320,10 @@ final class LlamaAttention: Module {
     let oProj: Linear
     let headDim: Int
     let scaling: Float
-    let attentionDropout: Double
 
     init(_ config: LlamaConfiguration) {
         headDim = config.headDim
         scaling = Float(1 / Double(config.headDim).squareRoot())
-        attentionDropout = config.attentionDropout
         let qkvBias = config.queryKeyValueBias
         qProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.attentionHeads * headDim, bias: qkvBias)
         kProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.keyValueHeadCount * headDim, bias: qkvBias)
@@ -342,9 +336,10 @@ final class LlamaAttention: Module {
         register("o_proj", oProj)
     }
 
-    /// `x` `[batch, length, hidden]`; `bias` is the additive attention mask (0 or the lowest f32)
-    /// broadcastable to `[batch, heads, length, length]`.
-    func callAsFunction(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), bias: Tensor) throws -> Tensor {
+    /// `x` `[batch, length, hidden]`; `window` (bool `[length, length]`, true where a key is older
+    /// than the layer's sliding window) is masked out like the future and the padding. The dropout
+    /// on the probabilities is recorded with p = 0, as Hugging Face runs it in evaluation mode.
+    func callAsFunction(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), mask: DecoderOnly.AttentionMask, window: Tensor?) throws -> Tensor {
         try scoped {
             let batch = x.shape[0], length = x.shape[1]
             func heads(_ projected: Tensor) throws -> Tensor {
@@ -355,8 +350,9 @@ final class LlamaAttention: Module {
             let rotatedKey = try key.rotary(cos: rotary.cos, sin: rotary.sin, style: .halfRotation)
             let keys = try repeatKeyValueHeads(rotatedKey, toMatch: query)
             let values = try repeatKeyValueHeads(value, toMatch: query)
-            let scores = try rotatedQuery.matmul(keys.transpose(2, 3)) * scaling + bias
-            let probabilities = try scores.softmax().dropout(probability: attentionDropout)
+            let scores = try rotatedQuery.matmul(keys.transpose(2, 3)).mul(scaling)
+            let windowed = try window.map { try scores.maskedFill($0, value: -.greatestFiniteMagnitude) } ?? scores
+            let probabilities = try mask.apply(to: windowed).softmax().dropout(probability: 0)
             let context = try probabilities.matmul(values).transpose(1, 2).contiguous().reshape([batch, length, -1])
             return try oProj(context)
         }
@@ -398,19 +394,13 @@ final class LlamaDecoderLayer: Module {
         register("post_attention_layernorm", postAttentionLayernorm)
     }
 
-    func callAsFunction(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), bias: Tensor) throws -> Tensor {
+    func callAsFunction(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), mask: DecoderOnly.AttentionMask, window: Tensor?) throws -> Tensor {
         try scoped {
-            let attended = try x + selfAttn(inputLayernorm(x), rotary: rotary, bias: bias)
+            let attended = try x + selfAttn(inputLayernorm(x), rotary: rotary, mask: mask, window: window)
             return try attended + mlp(postAttentionLayernorm(attended))
         }
     }
 }
-
-/// The token inputs every model of the family takes.
-private let llamaInputSpecs = [
-    ModelInputSpec(name: "input_ids", dtype: .i64, defaultShape: [1, 16], isPrimary: true),
-    ModelInputSpec(name: "attention_mask", dtype: .i64, defaultShape: [1, 16], isPrimary: false),
-]
 
 /// The base model (`LlamaModel`, `MistralModel`, `Qwen2Model`): token embedding, decoder layers,
 /// final norm; returns `last_hidden_state` `[batch, length, hidden]`.
@@ -432,49 +422,30 @@ public final class LlamaModel: Module, TransformerModel {
         register("rotary_emb", rotaryEmb)
     }
 
-    public var inputSpecs: [ModelInputSpec] { llamaInputSpecs }
+    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        try validate(inputs)
-        return try self(inputIDs: inputs["input_ids"]!, attentionMask: inputs["attention_mask"])
+        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
+        return try self(inputIDs: ids, attentionMask: attentionMask)
     }
 
     /// The last hidden state for token ids `[batch, length]` and an optional `[batch, length]`
     /// attention mask (1 = token, 0 = padding; absent = no padding). Positions are `0..<length`.
     func callAsFunction(inputIDs: Tensor, attentionMask: Tensor?) throws -> Tensor {
         try scoped {
-            guard inputIDs.rank == 2 else {
-                throw ModelError.invalidInput(name: "input_ids", detail: "must be [batch, length], got \(inputIDs.shape)")
-            }
-            if let attentionMask, attentionMask.shape != inputIDs.shape {
-                throw ModelError.invalidInput(name: "attention_mask", detail: "has shape \(attentionMask.shape), but input_ids has \(inputIDs.shape)")
-            }
             var hidden = try embedTokens(inputIDs)
-            let meta = hidden.isMeta
-            let length = inputIDs.shape[1]
-            let fullBias = try Self.causalBias(length: length, attentionMask: attentionMask, meta: meta)
-            let windows = Set(layers.items.compactMap(\.slidingWindow).filter { length > $0 })
-            var windowBias: [Int: Tensor] = [:]
-            for window in windows.sorted() {
-                windowBias[window] = try fullBias.maskedFill(Tensor.slidingWindowMask(queryLength: length, keyLength: length, window: window, meta: meta),
-                                                             value: -.greatestFiniteMagnitude)
+            let length = inputIDs.shape[1], meta = hidden.isMeta
+            let mask = try DecoderOnly.AttentionMask(length: length, attentionMask: attentionMask, meta: meta)
+            var windowMasks: [Int: Tensor] = [:]
+            for window in Set(layers.items.compactMap(\.slidingWindow)).sorted() where length > window {
+                windowMasks[window] = try Tensor.slidingWindowMask(queryLength: length, keyLength: length, window: window, meta: meta)
             }
             let rotary = try rotaryEmb(hidden)
             for layer in layers.items {
-                hidden = try layer(hidden, rotary: rotary, bias: layer.slidingWindow.flatMap { windowBias[$0] } ?? fullBias)
+                hidden = try layer(hidden, rotary: rotary, mask: mask, window: layer.slidingWindow.flatMap { windowMasks[$0] })
             }
             return try norm(hidden)
         }
-    }
-
-    /// Hugging Face's additive causal mask: 0 where a query may attend, the lowest f32 where the key
-    /// is in its future or is padding. `[length, length]`, or `[batch, 1, length, length]` with a mask.
-    private static func causalBias(length: Int, attentionMask: Tensor?, meta: Bool) throws -> Tensor {
-        let lowest = -Float.greatestFiniteMagnitude
-        let causal = try Tensor.zeros(shape: [length, length], meta: meta)
-            .maskedFill(Tensor.causalMask(queryLength: length, keyLength: length, meta: meta), value: lowest)
-        guard let attentionMask else { return causal }
-        return try causal.expand([attentionMask.shape[0], 1, length, length]).maskedFill(attentionMask.paddingMask(), value: lowest)
     }
 }
 
@@ -495,13 +466,11 @@ public final class LlamaForCausalLM: Module, TransformerModel {
         register("lm_head", lmHead)
     }
 
-    public var inputSpecs: [ModelInputSpec] { llamaInputSpecs }
+    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        try validate(inputs)
-        return try scoped {
-            try lmHead(model(inputIDs: inputs["input_ids"]!, attentionMask: inputs["attention_mask"]))
-        }
+        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
+        return try scoped { try lmHead(model(inputIDs: ids, attentionMask: attentionMask)) }
     }
 }
 

@@ -92,6 +92,29 @@ import Tracer
         #expect(output.shape == [1, 16, 1000])
     }
 
+    @Test(arguments: ["llama", "llama-gqa", "mistral", "qwen2"])
+    func metaAndRealForwardTraceToTheSameGraphWithTwoAttentionMatmulsPerLayer(case name: String) throws {
+        let checkpoint = try Checkpoint(directory: Fixtures.model(name))
+        let real = try checkpoint.loadModel()
+        let meta = try Architectures.build(config: checkpoint.config, parameterNames: checkpoint.tensorNames)
+        func trace(_ model: any TransformerModel, meta: Bool) throws -> Graph {
+            let inputs = try PlaceholderInputs.make(for: model, shape: nil, dtype: nil, meta: meta)
+            return try Tracer.trace(model: model, inputs: inputs.entries) { try model.forward(ModelInputs([("input_ids", $0[0])])) }.graph
+        }
+        let realGraph = try trace(real, meta: false), metaGraph = try trace(meta, meta: true)
+        #expect(realGraph.irLines() == metaGraph.irLines())
+        #expect(metaGraph.nodes.filter { $0.op == "matmul" }.count == 2 * 2)
+        #expect(metaGraph.nodes.filter { $0.op == "linear" }.count == 2 * 7 + 1)
+    }
+
+    @Test func tiedModelTracesInMetaMode() throws {
+        let model = try Architectures.build(config: Self.config(of: "qwen2", changing: ["tie_word_embeddings": true]), parameterNames: [])
+        let inputs = try PlaceholderInputs.make(for: model, shape: nil, dtype: nil, meta: true)
+        let (output, graph) = try Tracer.trace(model: model, inputs: inputs.entries) { try model.forward(ModelInputs([("input_ids", $0[0])])) }
+        #expect(output.shape == [1, 16, 1000])
+        #expect(graph.nodes.last?.op == "linear")
+    }
+
     @Test func llama70BShapedConfigBuildsAndRunsInMetaModeWithoutAllocatingWeights() throws {
         let start = Date()
         let model = try Architectures.build(config: Self.config(Self.llama70B), parameterNames: [])
