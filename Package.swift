@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Tracer", targets: ["Tracer"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "Searchers", targets: ["Searchers"]),
     ],
     targets: [
         .systemLibrary(
@@ -27,12 +28,20 @@ let package = Package(
             dependencies: ["Tensor", "Tracer"]
         ),
         .target(
+            name: "Searchers",
+            dependencies: ["Models", "Tracer", "Tensor"]
+        ),
+        .target(
             name: "TestFixtures",
             path: "Tests/TestFixtures"
         ),
         .testTarget(
             name: "ModelsTests",
             dependencies: ["Models", "Tensor", "Tracer", "TestFixtures"]
+        ),
+        .testTarget(
+            name: "SearchersTests",
+            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "TensorTests",
