@@ -7,6 +7,8 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Tracer", targets: ["Tracer"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "Searchers", targets: ["Searchers"]),
+        .library(name: "Slim", targets: ["Slim"]),
     ],
     targets: [
         .systemLibrary(
@@ -27,17 +29,33 @@ let package = Package(
             dependencies: ["Tensor", "Tracer"]
         ),
         .target(
+            name: "Searchers",
+            dependencies: ["Models", "Tracer", "Tensor"]
+        ),
+        .target(
+            name: "Slim",
+            dependencies: ["Searchers", "Models", "Tracer", "Tensor"]
+        ),
+        .target(
             name: "TestFixtures",
             path: "Tests/TestFixtures"
         ),
         .testTarget(
             name: "ModelsTests",
-            dependencies: ["Models", "TestFixtures"]
+            dependencies: ["Models", "Tensor", "Tracer", "TestFixtures"]
+        ),
+        .testTarget(
+            name: "SearchersTests",
+            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "TensorTests",
             dependencies: ["Tensor"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TracerTests",
+            dependencies: ["Tracer", "Tensor"]
         ),
     ]
 )

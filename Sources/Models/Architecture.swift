@@ -16,7 +16,12 @@ public protocol Architecture {
 /// The architecture registry: picks the family by `model_type` and the class by `architectures[0]`.
 public enum Architectures {
     /// Every family slimtrace knows.
-    public static var all: [any Architecture.Type] { [DistilBert.self, ViT.self] }
+    public static var all: [any Architecture.Type] {
+        [BertArchitecture.self, RobertaArchitecture.self, ElectraArchitecture.self,
+         OPTFamily.self, GPT2Family.self, GPTJFamily.self,
+         LlamaArchitecture.self, MistralArchitecture.self, Qwen2Architecture.self,
+         DistilBertArchitecture.self, ViTArchitecture.self]
+    }
 
     /// Every supported `model_type`, sorted (for error messages and help).
     public static var supportedModelTypes: [String] { all.flatMap { $0.modelTypes }.sorted() }

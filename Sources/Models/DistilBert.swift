@@ -83,7 +83,7 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
 }
 
 /// The DistilBERT family: `DistilBertModel` and `DistilBertForSequenceClassification`.
-public enum DistilBert: Architecture {
+public enum DistilBertArchitecture: Architecture {
     public static let modelTypes = ["distilbert"]
     public static let classNames = ["DistilBertModel", "DistilBertForSequenceClassification"]
 
@@ -92,8 +92,9 @@ public enum DistilBert: Architecture {
     public static func build(className: String, config: ConfigFile) throws -> any TransformerModel {
         let configuration = try DistilBertConfiguration.load(config)
         switch className {
+        case "DistilBertModel": return DistilBertModel(configuration)
         case "DistilBertForSequenceClassification": return DistilBertForSequenceClassification(configuration)
-        default: return DistilBertModel(configuration)
+        default: throw ModelError.unsupportedArchitecture(className, modelType: config.modelType, supported: classNames)
         }
     }
 
@@ -147,7 +148,6 @@ final class DistilBertSelfAttention: Module {
     let kLin: Linear
     let vLin: Linear
     let outLin: Linear
-    let dropout: Dropout
 
     init(_ config: DistilBertConfiguration) {
         headCount = config.headCount
@@ -155,13 +155,12 @@ final class DistilBertSelfAttention: Module {
         kLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
         vLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
         outLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
-        dropout = Dropout(probability: config.attentionDropout)
         super.init(typeName: "DistilBertSelfAttention")
         register("q_lin", qLin)
         register("k_lin", kLin)
         register("v_lin", vLin)
         register("out_lin", outLin)
-        register("dropout", dropout)
+        register("dropout", Dropout(probability: config.attentionDropout))
     }
 
     /// `[batch, length, dim]` to the same shape; `paddingMask` (bool `[batch, 1, 1, length]`,
@@ -177,7 +176,8 @@ final class DistilBertSelfAttention: Module {
             let value = try heads(vLin(hiddenStates))
             var scores = try query.matmul(key.transpose(2, 3)) * (1 / Float(headSize).squareRoot())
             if let paddingMask { scores = try scores.maskedFill(paddingMask, value: -Float.greatestFiniteMagnitude) }
-            let probabilities = try dropout(scores.softmax())
+            // Hugging Face's eager attention calls functional dropout (p = 0 in eval), not the module.
+            let probabilities = try scores.softmax().dropout(probability: 0)
             let context = try probabilities.matmul(value).transpose(1, 2).contiguous().reshape(inputShape + [-1])
             return try outLin(context)
         }
@@ -266,7 +266,7 @@ public final class DistilBertModel: Module, TransformerModel {
         register("transformer", transformer)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DistilBert.inputSpecs }
+    public var inputSpecs: [ModelInputSpec] { DistilBertArchitecture.inputSpecs }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)
@@ -276,8 +276,8 @@ public final class DistilBertModel: Module, TransformerModel {
     /// The encoder on `[batch, length]` token ids; without an attention mask every token is attended.
     func callAsFunction(inputIDs: Tensor, attentionMask: Tensor?) throws -> Tensor {
         try scoped {
-            guard inputIDs.rank == 2 else {
-                throw ModelError.invalidInput(name: "input_ids", detail: "must be [batch, length], got \(Shape.describe(inputIDs.shape))")
+            guard inputIDs.rank == 2, inputIDs.shape[1] > 0, !inputIDs.dtype.isFloatingPoint else {
+                throw ModelError.invalidInput(name: "input_ids", detail: "must be integer ids [batch, length] with length > 0, got \(inputIDs.dtype.rawValue) \(Shape.describe(inputIDs.shape))")
             }
             if let attentionMask, attentionMask.shape != inputIDs.shape {
                 throw ModelError.invalidInput(name: "attention_mask", detail: "shape \(Shape.describe(attentionMask.shape)) differs from input_ids \(Shape.describe(inputIDs.shape))")
@@ -308,7 +308,7 @@ public final class DistilBertForSequenceClassification: Module, TransformerModel
         register("dropout", dropout)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DistilBert.inputSpecs }
+    public var inputSpecs: [ModelInputSpec] { DistilBertArchitecture.inputSpecs }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)

@@ -96,7 +96,7 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
 
 /// The ViT family: `ViTModel` and `ViTForImageClassification`, built with the classic
 /// (transformers 4) module tree, whose names every ViT checkpoint uses.
-public enum ViT: Architecture {
+public enum ViTArchitecture: Architecture {
     public static let modelTypes = ["vit"]
     public static let classNames = ["ViTModel", "ViTForImageClassification"]
 
@@ -105,8 +105,9 @@ public enum ViT: Architecture {
     public static func build(className: String, config: ConfigFile) throws -> any TransformerModel {
         let configuration = try ViTConfiguration.load(config)
         switch className {
+        case "ViTModel": return ViTModel(configuration, addPoolingLayer: true)
         case "ViTForImageClassification": return ViTForImageClassification(configuration)
-        default: return ViTModel(configuration, addPoolingLayer: true)
+        default: throw ModelError.unsupportedArchitecture(className, modelType: config.modelType, supported: classNames)
         }
     }
 
@@ -209,6 +210,7 @@ final class ViTSelfAttention: Module {
             let values = try heads(valueLayer(hiddenStates))
             let queries = try heads(mixedQuery)
             let scores = try queries.matmul(keys.transpose(-1, -2)) / Float(headSize).squareRoot()
+            // transformers 4's eager ViTSelfAttention calls its dropout module on the probabilities.
             let probabilities = try dropout(scores.softmax())
             return try probabilities.matmul(values).permute([0, 2, 1, 3]).contiguous().view(inputShape + [-1])
         }
@@ -374,7 +376,7 @@ public final class ViTModel: Module, TransformerModel {
         if let pooler { register("pooler", pooler) }
     }
 
-    public var inputSpecs: [ModelInputSpec] { ViT.inputSpecs(configuration) }
+    public var inputSpecs: [ModelInputSpec] { ViTArchitecture.inputSpecs(configuration) }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)

@@ -14,6 +14,17 @@ public final class Linear: Module {
         if let b = self.bias { register(parameter: "bias", b) }
     }
 
+    /// A linear layer whose weight is an existing parameter (`[out, in]`), shared rather than
+    /// copied: a language-model head tied to the token embedding table holds the very same
+    /// `Parameter` object, so loading one loads both (PyTorch's tied weights).
+    public init(sharing weight: Parameter, bias: Parameter? = nil) {
+        self.weight = weight
+        self.bias = bias
+        super.init(typeName: "Linear")
+        register(parameter: "weight", weight)
+        if let b = bias { register(parameter: "bias", b) }
+    }
+
     /// Input features (the weight's columns).
     public var inFeatures: Int { weight.shape[1] }
     /// Output features (the weight's rows).

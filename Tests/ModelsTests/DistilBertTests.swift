@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Tensor
 import TestFixtures
+import Tracer
 @testable import Models
 
 @Suite struct DistilBertTests {
@@ -17,6 +18,48 @@ import TestFixtures
         var entries: [(name: String, tensor: Tensor)] = [("input_ids", .meta(shape: [batch, length], dtype: .i64))]
         if withMask { entries.append(("attention_mask", .meta(shape: [batch, length], dtype: .i64))) }
         return ModelInputs(entries)
+    }
+
+    @Test func logitsMatchPyTorchWithin1e4() throws {
+        let comparison = try ReferenceChecks.logitsMatch(case: "distilbert")
+        #expect(comparison.shape == comparison.expectedShape, "\(comparison)")
+        #expect(comparison.maxAbsDiff <= 1e-4, "\(comparison)")
+    }
+
+    @Test func moduleTreeEqualsPyTorchNamedModules() throws {
+        let (swiftTree, pytorch) = try ReferenceChecks.moduleTrees(case: "distilbert")
+        let expected = try #require(pytorch)
+        #expect(swiftTree == expected)
+        if swiftTree != expected, let first = zip(swiftTree, expected).first(where: { $0 != $1 }) {
+            Issue.record("first difference: slimtrace \(first.0), PyTorch \(first.1)")
+        }
+    }
+
+    @Test func rightPaddingUnderTheAttentionMaskLeavesTheLogitsUnchanged() throws {
+        let model = try Checkpoint(directory: Fixtures.model("distilbert")).loadModel()
+        let reference = try #require(ReferenceChecks.referenceInputs(case: "distilbert")["input_ids"])
+        let length = reference.shape[1]
+        let padded = try Tensor(integers: reference.integers() + [0, 0, 0], shape: [1, length + 3])
+        let mask = try Tensor(integers: Array(repeating: 1, count: length) + [0, 0, 0], shape: [1, length + 3])
+        let plain = try model.forward(ModelInputs([("input_ids", reference)]))
+        let masked = try model.forward(ModelInputs([("input_ids", padded), ("attention_mask", mask)]))
+        let comparison = try ReferenceChecks.compare(masked, with: plain, caseName: "distilbert")
+        #expect(comparison.maxAbsDiff <= 1e-5, "\(comparison)")
+        let unmasked = try model.forward(ModelInputs([("input_ids", padded)]))
+        #expect(try ReferenceChecks.compare(unmasked, with: plain, caseName: "distilbert").maxAbsDiff > 1e-5)
+    }
+
+    @Test func traceCallsEveryLeafModuleButTheUnusedAttentionDropoutAndAttendsThroughMatmuls() throws {
+        let model = try Architectures.build(config: config(["n_layers": 3]), parameterNames: [])
+        let (_, graph) = try Tracer.trace(model: model, inputs: [("input_ids", .meta(shape: [1, 16], dtype: .i64))]) { inputs in
+            try model.forward(ModelInputs([("input_ids", inputs[0])]))
+        }
+        let called = Set(graph.nodes.filter(\.isOp).compactMap { $0.scope?.path })
+        // Hugging Face's eager attention applies functional dropout, never `attention.dropout`.
+        let leaves = model.namedModules().filter { $0.module.children.isEmpty && !$0.path.hasSuffix("attention.dropout") }
+        #expect(leaves.map(\.path).filter { !called.contains($0) } == [])
+        #expect(graph.nodes.filter { $0.op == "matmul" }.count == 2 * 3)
+        #expect(graph.parameterValues.count == model.namedParameters().count)
     }
 
     @Test func metaForwardGivesLogitsOfBatchByLabelCount() throws {
@@ -37,7 +80,7 @@ import TestFixtures
     }
 
     @Test func baseModelReturnsLastHiddenState() throws {
-        let model = try DistilBert.build(className: "DistilBertModel", config: config())
+        let model = try DistilBertArchitecture.build(className: "DistilBertModel", config: config())
         #expect(model.typeName == "DistilBertModel")
         #expect(try model.forward(metaInputs(batch: 2, length: 9, withMask: false)).shape == [2, 9, 64])
     }

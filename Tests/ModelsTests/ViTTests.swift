@@ -58,9 +58,44 @@ import TestFixtures
         return tree
     }
 
+    @Test func logitsMatchPyTorchWithin1e4() throws {
+        let comparison = try ReferenceChecks.logitsMatch(case: "vit")
+        #expect(comparison.shape == comparison.expectedShape, "\(comparison)")
+        #expect(comparison.maxAbsDiff <= 1e-4, "\(comparison)")
+    }
+
     @Test func moduleTreeIsTheClassicHuggingFaceOrder() throws {
-        let model = try Architectures.build(config: config(), parameterNames: [])
-        #expect(model.namedModules().map { [$0.path, $0.module.typeName] } == classicTree(layers: 2))
+        let (swiftTree, pytorch) = try ReferenceChecks.moduleTrees(case: "vit")
+        // transformers 5 renames ViT's modules at run time, so the fixture has no `modules`.
+        #expect(pytorch == nil)
+        #expect(swiftTree == classicTree(layers: 2))
+        if swiftTree != classicTree(layers: 2), let first = zip(swiftTree, classicTree(layers: 2)).first(where: { $0 != $1 }) {
+            Issue.record("first difference: slimtrace \(first.0), modeling_vit \(first.1)")
+        }
+    }
+
+    @Test func parameterNamesAreTheCheckpointsTensorNames() throws {
+        let checkpoint = try Checkpoint(directory: Fixtures.model("vit"))
+        let model = try Architectures.build(config: checkpoint.config, parameterNames: checkpoint.tensorNames)
+        #expect(Set(model.namedParameters().map(\.name)) == checkpoint.tensorNames)
+        let layers = model.namedModules().filter { ["Linear", "Conv2d"].contains($0.module.typeName) }.map(\.path)
+        #expect(layers.count == 2 * 6 + 2)
+        for path in layers {
+            #expect(checkpoint.tensorNames.contains(path + ".weight") && checkpoint.tensorNames.contains(path + ".bias"), "\(path)")
+        }
+    }
+
+    @Test func traceCallsEveryLeafModuleAndAttendsThroughMatmuls() throws {
+        let model = try Architectures.build(config: config(["num_hidden_layers": 3]), parameterNames: [])
+        let (_, graph) = try Tracer.trace(model: model, inputs: [("pixel_values", .meta(shape: [1, 3, 32, 32], dtype: .f32))]) { inputs in
+            try model.forward(ModelInputs([("pixel_values", inputs[0])]))
+        }
+        let called = Set(graph.nodes.filter(\.isOp).compactMap { $0.scope?.path })
+        let leaves = model.namedModules().filter { $0.module.children.isEmpty }
+        #expect(leaves.map(\.path).filter { !called.contains($0) } == [])
+        #expect(graph.nodes.filter { $0.op == "matmul" }.count == 2 * 3)
+        #expect(graph.nodes.filter { $0.op == "conv2d" }.count == 1)
+        #expect(graph.parameterValues.count == model.namedParameters().count)
     }
 
     @Test func metaForwardGivesLogitsOfBatchByLabelCount() throws {
@@ -98,7 +133,7 @@ import TestFixtures
     }
 
     @Test func baseModelHasThePoolerAndReturnsLastHiddenState() throws {
-        let model = try ViT.build(className: "ViTModel", config: config())
+        let model = try ViTArchitecture.build(className: "ViTModel", config: config())
         #expect(model.namedModules().suffix(3).map { [$0.path, $0.module.typeName] }
                 == [["pooler", "ViTPooler"], ["pooler.dense", "Linear"], ["pooler.activation", "Tanh"]])
         #expect(try model.forward(pixels([1, 3, 32, 32])).shape == [1, 17, 64])

@@ -1,0 +1,99 @@
+import Foundation
+import Tensor
+import Tracer
+
+/// A Hugging Face checkpoint folder: `config.json` plus `model.safetensors`, or shards listed in
+/// `model.safetensors.index.json`. Weights are memory-mapped; F32 tensors are used in place,
+/// F16/BF16 are converted to f32 once, when loaded into a model.
+public final class Checkpoint {
+    /// The folder.
+    public let directory: URL
+    /// Its `config.json`.
+    public let config: ConfigFile
+    /// The opened safetensors files.
+    public let files: [SafetensorsFile]
+    private let fileOfTensor: [String: Int]
+
+    /// Opens the checkpoint in `directory`, checking that every file exists and is valid safetensors.
+    public init(directory: URL) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ModelError.missingFile(path: directory.path, detail: "no such checkpoint folder")
+        }
+        self.directory = directory
+        config = try ConfigFile(url: directory.appendingPathComponent("config.json"))
+        let fileURLs = try Checkpoint.weightFiles(in: directory)
+        files = try fileURLs.map { try SafetensorsFile(url: $0) }
+        var index: [String: Int] = [:]
+        for (position, file) in files.enumerated() {
+            for name in file.names { index[name] = position }
+        }
+        fileOfTensor = index
+    }
+
+    /// The safetensors files of the folder: the shards an index lists, or `model.safetensors`.
+    static func weightFiles(in directory: URL) throws -> [URL] {
+        let indexURL = directory.appendingPathComponent("model.safetensors.index.json")
+        if FileManager.default.fileExists(atPath: indexURL.path) {
+            let object = try? JSONSerialization.jsonObject(with: Data(contentsOf: indexURL))
+            guard let map = (object as? [String: Any])?["weight_map"] as? [String: String] else {
+                throw ModelError.invalidConfig(path: indexURL.path, detail: "has no \"weight_map\" object of tensor name to file")
+            }
+            let shards = Array(Set(map.values)).sorted()
+            for shard in shards where !FileManager.default.fileExists(atPath: directory.appendingPathComponent(shard).path) {
+                throw ModelError.missingFile(path: directory.appendingPathComponent(shard).path, detail: "shard listed in model.safetensors.index.json is missing")
+            }
+            return shards.map { directory.appendingPathComponent($0) }
+        }
+        let single = directory.appendingPathComponent("model.safetensors")
+        guard FileManager.default.fileExists(atPath: single.path) else {
+            throw ModelError.missingFile(path: directory.path, detail: "no model.safetensors or model.safetensors.index.json")
+        }
+        return [single]
+    }
+
+    /// Every tensor name in the checkpoint.
+    public var tensorNames: Set<String> { Set(fileOfTensor.keys) }
+
+    /// The tensor `name` as stored (zero-copy for F32).
+    public func tensor(named name: String) throws -> Tensor {
+        guard let position = fileOfTensor[name] else {
+            throw ModelError.missingTensor(name: name, file: directory.path)
+        }
+        return try files[position].tensor(named: name)
+    }
+
+    /// Builds the model `config.json` describes and loads every parameter into it.
+    public func loadModel() throws -> any TransformerModel {
+        let model = try Architectures.build(config: config, parameterNames: tensorNames)
+        try load(into: model)
+        return model
+    }
+
+    /// Replaces every parameter of `model` with the checkpoint's tensor of the same dotted name,
+    /// checking shapes against what the config implies. A parameter shared by two modules (tied
+    /// embeddings) is loaded once, from whichever of its names the checkpoint holds.
+    public func load(into model: Module) throws {
+        var namesOfParameter: [ObjectIdentifier: [String]] = [:]
+        var order: [(ObjectIdentifier, Parameter)] = []
+        for (name, parameter) in model.namedParameters() {
+            let key = ObjectIdentifier(parameter)
+            if namesOfParameter[key] == nil { order.append((key, parameter)) }
+            namesOfParameter[key, default: []].append(name)
+        }
+        for (key, parameter) in order {
+            let names = namesOfParameter[key]!
+            guard let name = names.first(where: { fileOfTensor[$0] != nil }) else {
+                throw ModelError.missingTensor(name: names[0], file: directory.path)
+            }
+            let stored = try tensor(named: name)
+            guard stored.shape == parameter.shape else {
+                throw ModelError.shapeMismatch(tensor: name, file: directory.path, expected: parameter.shape, actual: stored.shape)
+            }
+            guard stored.dtype.isFloatingPoint else {
+                throw ModelError.unsupportedDType(tensor: name, file: directory.path, dtype: stored.dtype.rawValue)
+            }
+            parameter.tensor = stored.dtype == .f32 ? stored : try stored.to(.f32)
+        }
+    }
+}

@@ -1,0 +1,267 @@
+import Tensor
+import Tracer
+
+/// OpenAI's GPT-2 (`model_type` `gpt2`): `GPT2Model` and `GPT2LMHeadModel`, as Hugging Face's
+/// `modeling_gpt2.py` builds and runs them. Its projections are `Conv1D` (weights `[in, out]`) and
+/// query, key and value come from one fused `c_attn`.
+public enum GPT2Family: Architecture {
+    public static let modelTypes = ["gpt2"]
+    public static let classNames = ["GPT2Model", "GPT2LMHeadModel"]
+
+    public static func basePrefix(modelType: String) -> String { "transformer" }
+
+    public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
+        let config = try GPT2Configuration.read(file)
+        switch className {
+        case "GPT2Model": return GPT2Model(config)
+        case "GPT2LMHeadModel": return GPT2LMHeadModel(config)
+        default: throw ModelError.unsupportedArchitecture(className, modelType: file.modelType, supported: classNames)
+        }
+    }
+}
+
+/// A GPT-2 `config.json`, with `GPT2Config`'s defaults for absent keys.
+public struct GPT2Configuration: Codable, Sendable {
+    public var vocabularySize: Int
+    public var positions: Int
+    public var embeddingDimension: Int
+    public var layers: Int
+    public var heads: Int
+    /// The feed-forward width; nil means `4 * n_embd`.
+    public var innerDimension: Int?
+    public var activationFunction: String
+    public var residualDropout: Double
+    public var embeddingDropout: Double
+    public var attentionDropout: Double
+    public var layerNormEpsilon: Double
+    /// Divide the attention scores by `sqrt(head_dim)`.
+    public var scaleAttentionWeights: Bool
+    /// Also divide them by `layer_index + 1`.
+    public var scaleAttentionByInverseLayerIndex: Bool
+    public var addCrossAttention: Bool
+    public var tieWordEmbeddings: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case vocabularySize = "vocab_size"
+        case positions = "n_positions"
+        case embeddingDimension = "n_embd"
+        case layers = "n_layer"
+        case heads = "n_head"
+        case innerDimension = "n_inner"
+        case activationFunction = "activation_function"
+        case residualDropout = "resid_pdrop"
+        case embeddingDropout = "embd_pdrop"
+        case attentionDropout = "attn_pdrop"
+        case layerNormEpsilon = "layer_norm_epsilon"
+        case scaleAttentionWeights = "scale_attn_weights"
+        case scaleAttentionByInverseLayerIndex = "scale_attn_by_inverse_layer_idx"
+        case addCrossAttention = "add_cross_attention"
+        case tieWordEmbeddings = "tie_word_embeddings"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? 50257
+        positions = try c.decodeIfPresent(Int.self, forKey: .positions) ?? 1024
+        embeddingDimension = try c.decodeIfPresent(Int.self, forKey: .embeddingDimension) ?? 768
+        layers = try c.decodeIfPresent(Int.self, forKey: .layers) ?? 12
+        heads = try c.decodeIfPresent(Int.self, forKey: .heads) ?? 12
+        innerDimension = try c.decodeIfPresent(Int.self, forKey: .innerDimension)
+        activationFunction = try c.decodeIfPresent(String.self, forKey: .activationFunction) ?? "gelu_new"
+        residualDropout = try c.decodeIfPresent(Double.self, forKey: .residualDropout) ?? 0.1
+        embeddingDropout = try c.decodeIfPresent(Double.self, forKey: .embeddingDropout) ?? 0.1
+        attentionDropout = try c.decodeIfPresent(Double.self, forKey: .attentionDropout) ?? 0.1
+        layerNormEpsilon = try c.decodeIfPresent(Double.self, forKey: .layerNormEpsilon) ?? 1e-5
+        scaleAttentionWeights = try c.decodeIfPresent(Bool.self, forKey: .scaleAttentionWeights) ?? true
+        scaleAttentionByInverseLayerIndex = try c.decodeIfPresent(Bool.self, forKey: .scaleAttentionByInverseLayerIndex) ?? false
+        addCrossAttention = try c.decodeIfPresent(Bool.self, forKey: .addCrossAttention) ?? false
+        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? true
+    }
+
+    /// The feed-forward width (`n_inner`, else `4 * n_embd`).
+    var feedForwardDimension: Int { innerDimension ?? 4 * embeddingDimension }
+
+    /// Decodes `file` and checks the values the modules rely on.
+    static func read(_ file: ConfigFile) throws -> GPT2Configuration {
+        let config = try file.decode(GPT2Configuration.self)
+        for (key, value) in [("vocab_size", config.vocabularySize), ("n_positions", config.positions), ("n_embd", config.embeddingDimension),
+                             ("n_head", config.heads), ("n_inner", config.feedForwardDimension)] {
+            try file.require(value > 0, key, "must be positive, got \(value)")
+        }
+        try file.require(config.layers >= 0, "n_layer", "must not be negative, got \(config.layers)")
+        try file.require(config.embeddingDimension % config.heads == 0, "n_embd",
+                         "(\(config.embeddingDimension)) must be divisible by n_head (\(config.heads))")
+        try file.require(Activation.huggingFace(config.activationFunction) != nil, "activation_function",
+                         "\"\(config.activationFunction)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.require(!config.addCrossAttention, "add_cross_attention", "must be false (GPT-2 as an encoder-decoder is not supported)")
+        return config
+    }
+}
+
+/// `GPT2Attention`: causal self-attention whose query, key and value are the three thirds of the
+/// fused `c_attn` output.
+final class GPT2Attention: Module {
+    let cAttn: Conv1D
+    let cProj: Conv1D
+    let attnDropout: Dropout
+    let residDropout: Dropout
+    let headDimension: Int
+    let scaling: Float
+
+    init(_ config: GPT2Configuration, layerIndex: Int) {
+        let width = config.embeddingDimension
+        headDimension = width / config.heads
+        var scaling = config.scaleAttentionWeights ? 1 / Double(headDimension).squareRoot() : 1
+        if config.scaleAttentionByInverseLayerIndex { scaling /= Double(layerIndex + 1) }
+        self.scaling = Float(scaling)
+        cAttn = Conv1D(nf: 3 * width, nx: width)
+        cProj = Conv1D(nf: width, nx: width)
+        attnDropout = Dropout(probability: config.attentionDropout)
+        residDropout = Dropout(probability: config.residualDropout)
+        super.init(typeName: "GPT2Attention")
+        register("c_attn", cAttn)
+        register("c_proj", cProj)
+        register("attn_dropout", attnDropout)
+        register("resid_dropout", residDropout)
+    }
+
+    /// Hugging Face's eager path does not call `attn_dropout` (it applies a functional dropout
+    /// with p = 0 in evaluation), so neither does this.
+    func callAsFunction(_ x: Tensor, mask: DecoderOnly.AttentionMask) throws -> Tensor {
+        try scoped {
+            let (batch, length) = (x.shape[0], x.shape[1])
+            let fused = try cAttn(x)
+            let third = fused.shape[2] / 3
+            let parts = try fused.split(sizes: [third, third, third], axis: 2)
+            let heads = [batch, length, -1, headDimension]
+            let key = try parts[1].view(heads).transpose(1, 2)
+            let value = try parts[2].view(heads).transpose(1, 2)
+            let query = try parts[0].view(heads).transpose(1, 2)
+            let context = try DecoderOnly.attention(query: query, key: key, value: value, mask: mask, scaling: scaling)
+            return try residDropout(cProj(context.reshape([batch, length, -1]).contiguous()))
+        }
+    }
+}
+
+/// `GPT2MLP`: `c_fc` → activation → `c_proj` → dropout.
+final class GPT2MLP: Module {
+    let cFc: Conv1D
+    let cProj: Conv1D
+    let act: Activation
+    let dropout: Dropout
+
+    init(_ config: GPT2Configuration) {
+        cFc = Conv1D(nf: config.feedForwardDimension, nx: config.embeddingDimension)
+        cProj = Conv1D(nf: config.embeddingDimension, nx: config.feedForwardDimension)
+        // `GPT2Configuration.read` has checked that the activation is supported.
+        act = Activation.huggingFace(config.activationFunction)!
+        dropout = Dropout(probability: config.residualDropout)
+        super.init(typeName: "GPT2MLP")
+        register("c_fc", cFc)
+        register("c_proj", cProj)
+        register("act", act)
+        register("dropout", dropout)
+    }
+
+    func callAsFunction(_ x: Tensor) throws -> Tensor {
+        try scoped { try dropout(cProj(act(cFc(x)))) }
+    }
+}
+
+/// `GPT2Block`: pre-norm attention and feed-forward, each with a residual.
+final class GPT2Block: Module {
+    let ln1: LayerNorm
+    let attn: GPT2Attention
+    let ln2: LayerNorm
+    let mlp: GPT2MLP
+
+    init(_ config: GPT2Configuration, layerIndex: Int) {
+        ln1 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
+        attn = GPT2Attention(config, layerIndex: layerIndex)
+        ln2 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
+        mlp = GPT2MLP(config)
+        super.init(typeName: "GPT2Block")
+        register("ln_1", ln1)
+        register("attn", attn)
+        register("ln_2", ln2)
+        register("mlp", mlp)
+    }
+
+    func callAsFunction(_ x: Tensor, mask: DecoderOnly.AttentionMask) throws -> Tensor {
+        try scoped {
+            let hidden = try attn(ln1(x), mask: mask) + x
+            return try hidden + mlp(ln2(hidden))
+        }
+    }
+}
+
+/// `GPT2Model`: token and position embeddings, the blocks and the final LayerNorm; its output is
+/// `last_hidden_state`.
+public final class GPT2Model: Module, TransformerModel {
+    let wte: Embedding
+    let wpe: Embedding
+    let drop: Dropout
+    let h: ModuleList<GPT2Block>
+    let lnF: LayerNorm
+
+    init(_ config: GPT2Configuration) {
+        wte = Embedding(count: config.vocabularySize, dimension: config.embeddingDimension)
+        wpe = Embedding(count: config.positions, dimension: config.embeddingDimension)
+        drop = Dropout(probability: config.embeddingDropout)
+        h = ModuleList((0..<config.layers).map { GPT2Block(config, layerIndex: $0) })
+        lnF = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
+        super.init(typeName: "GPT2Model")
+        register("wte", wte)
+        register("wpe", wpe)
+        register("drop", drop)
+        register("h", h)
+        register("ln_f", lnF)
+    }
+
+    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
+
+    public func forward(_ inputs: ModelInputs) throws -> Tensor {
+        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
+        return try callAsFunction(inputIds: ids, attentionMask: attentionMask)
+    }
+
+    /// `last_hidden_state` for token ids `[batch, length]`; positions are `0..<length` whatever
+    /// the attention mask says, as in Hugging Face.
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        try scoped {
+            let length = inputIds.shape[1]
+            let inputsEmbeds = try wte(inputIds)
+            let positionIds = try Tensor.arange(length, meta: inputIds.isMeta).unsqueeze(0)
+            var hidden = try inputsEmbeds + wpe(positionIds)
+            let mask = try DecoderOnly.AttentionMask(length: length, attentionMask: attentionMask, meta: inputIds.isMeta)
+            hidden = try drop(hidden)
+            for block in h.items { hidden = try block(hidden, mask: mask) }
+            return try lnF(hidden)
+        }
+    }
+}
+
+/// `GPT2LMHeadModel`: `GPT2Model` and a bias-free `lm_head`, tied to `wte` unless
+/// `tie_word_embeddings` is false (the checkpoint then stores `lm_head.weight`).
+public final class GPT2LMHeadModel: Module, TransformerModel {
+    let transformer: GPT2Model
+    let lmHead: Linear
+
+    init(_ config: GPT2Configuration) {
+        transformer = GPT2Model(config)
+        lmHead = config.tieWordEmbeddings
+            ? Linear(sharing: transformer.wte.weight)
+            : Linear(inFeatures: config.embeddingDimension, outFeatures: config.vocabularySize, bias: false)
+        super.init(typeName: "GPT2LMHeadModel")
+        register("transformer", transformer)
+        register("lm_head", lmHead)
+    }
+
+    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
+
+    /// Logits `[batch, length, vocab_size]`.
+    public func forward(_ inputs: ModelInputs) throws -> Tensor {
+        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
+        return try scoped { try lmHead(transformer(inputIds: ids, attentionMask: attentionMask)) }
+    }
+}

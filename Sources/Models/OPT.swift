@@ -1,0 +1,296 @@
+import Tensor
+import Tracer
+
+/// Meta's OPT (`model_type` `opt`): `OPTModel` and `OPTForCausalLM`, as Hugging Face's
+/// `modeling_opt.py` builds and runs them.
+public enum OPTFamily: Architecture {
+    public static let modelTypes = ["opt"]
+    public static let classNames = ["OPTModel", "OPTForCausalLM"]
+
+    public static func basePrefix(modelType: String) -> String { "model" }
+
+    public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
+        let config = try OPTConfiguration.read(file)
+        switch className {
+        case "OPTModel": return OPTModel(config)
+        case "OPTForCausalLM": return OPTForCausalLM(config)
+        default: throw ModelError.unsupportedArchitecture(className, modelType: file.modelType, supported: classNames)
+        }
+    }
+}
+
+/// An OPT `config.json`, with `OPTConfig`'s defaults for absent keys.
+public struct OPTConfiguration: Codable, Sendable {
+    public var vocabularySize: Int
+    public var hiddenSize: Int
+    public var hiddenLayers: Int
+    public var ffnDimension: Int
+    public var maxPositionEmbeddings: Int
+    /// Pre-norm (most OPT sizes) when true; post-norm (opt-350m) when false.
+    public var doLayerNormBefore: Bool
+    /// Drops the decoder's final LayerNorm (checkpoints fine-tuned before transformers 4.20.1).
+    public var removeFinalLayerNorm: Bool
+    /// The token embedding width; when it differs from `hiddenSize` the decoder projects in and out.
+    public var wordEmbedProjectionDimension: Int?
+    public var dropout: Double
+    public var attentionHeads: Int
+    public var activationFunction: String
+    public var enableBias: Bool
+    public var layerNormElementwiseAffine: Bool
+    public var tieWordEmbeddings: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case vocabularySize = "vocab_size"
+        case hiddenSize = "hidden_size"
+        case hiddenLayers = "num_hidden_layers"
+        case ffnDimension = "ffn_dim"
+        case maxPositionEmbeddings = "max_position_embeddings"
+        case doLayerNormBefore = "do_layer_norm_before"
+        case removeFinalLayerNorm = "_remove_final_layer_norm"
+        case wordEmbedProjectionDimension = "word_embed_proj_dim"
+        case dropout
+        case attentionHeads = "num_attention_heads"
+        case activationFunction = "activation_function"
+        case enableBias = "enable_bias"
+        case layerNormElementwiseAffine = "layer_norm_elementwise_affine"
+        case tieWordEmbeddings = "tie_word_embeddings"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? 50272
+        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? 768
+        hiddenLayers = try c.decodeIfPresent(Int.self, forKey: .hiddenLayers) ?? 12
+        ffnDimension = try c.decodeIfPresent(Int.self, forKey: .ffnDimension) ?? 3072
+        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 2048
+        doLayerNormBefore = try c.decodeIfPresent(Bool.self, forKey: .doLayerNormBefore) ?? true
+        removeFinalLayerNorm = try c.decodeIfPresent(Bool.self, forKey: .removeFinalLayerNorm) ?? false
+        wordEmbedProjectionDimension = try c.decodeIfPresent(Int.self, forKey: .wordEmbedProjectionDimension)
+        dropout = try c.decodeIfPresent(Double.self, forKey: .dropout) ?? 0.1
+        attentionHeads = try c.decodeIfPresent(Int.self, forKey: .attentionHeads) ?? 12
+        activationFunction = try c.decodeIfPresent(String.self, forKey: .activationFunction) ?? "relu"
+        enableBias = try c.decodeIfPresent(Bool.self, forKey: .enableBias) ?? true
+        layerNormElementwiseAffine = try c.decodeIfPresent(Bool.self, forKey: .layerNormElementwiseAffine) ?? true
+        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? true
+    }
+
+    /// The token embedding width (`word_embed_proj_dim`, else `hidden_size`).
+    var embeddingDimension: Int { wordEmbedProjectionDimension ?? hiddenSize }
+
+    /// Decodes `file` and checks the values the modules rely on.
+    static func read(_ file: ConfigFile) throws -> OPTConfiguration {
+        let config = try file.decode(OPTConfiguration.self)
+        for (key, value) in [("vocab_size", config.vocabularySize), ("hidden_size", config.hiddenSize), ("ffn_dim", config.ffnDimension),
+                             ("max_position_embeddings", config.maxPositionEmbeddings), ("num_attention_heads", config.attentionHeads),
+                             ("word_embed_proj_dim", config.embeddingDimension)] {
+            try file.require(value > 0, key, "must be positive, got \(value)")
+        }
+        try file.require(config.hiddenLayers >= 0, "num_hidden_layers", "must not be negative, got \(config.hiddenLayers)")
+        try file.require(config.hiddenSize % config.attentionHeads == 0, "hidden_size",
+                         "(\(config.hiddenSize)) must be divisible by num_attention_heads (\(config.attentionHeads))")
+        try file.require(Activation.huggingFace(config.activationFunction) != nil, "activation_function",
+                         "\"\(config.activationFunction)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.require(config.layerNormElementwiseAffine, "layer_norm_elementwise_affine",
+                         "must be true (LayerNorm without weight and bias is not supported)")
+        return config
+    }
+}
+
+/// `OPTLearnedPositionalEmbedding`: a position table whose row `p + 2` embeds position `p` (OPT
+/// keeps two extra rows at the front).
+final class OPTLearnedPositionalEmbedding: Module {
+    static let offset = 2
+    let weight: Parameter
+
+    init(maxPositions: Int, dimension: Int) {
+        weight = Parameter(shape: [maxPositions + Self.offset, dimension])
+        super.init(typeName: "OPTLearnedPositionalEmbedding")
+        register(parameter: "weight", weight)
+    }
+
+    /// Embeddings of integer `positionIds` (any shape).
+    func callAsFunction(_ positionIds: Tensor) throws -> Tensor {
+        try scoped { try value(weight).embedding(positionIds.add(Float(Self.offset)).to(.i64)) }
+    }
+}
+
+/// `OPTAttention`: multi-head self-attention with the query scaled by `head_dim^-0.5` right after
+/// its projection (OPT's original order).
+final class OPTAttention: Module {
+    let kProj: Linear
+    let vProj: Linear
+    let qProj: Linear
+    let outProj: Linear
+    let headDimension: Int
+    let scaling: Float
+
+    init(_ config: OPTConfiguration) {
+        let width = config.hiddenSize
+        headDimension = width / config.attentionHeads
+        scaling = Float(1 / Double(headDimension).squareRoot())
+        kProj = Linear(inFeatures: width, outFeatures: width, bias: config.enableBias)
+        vProj = Linear(inFeatures: width, outFeatures: width, bias: config.enableBias)
+        qProj = Linear(inFeatures: width, outFeatures: width, bias: config.enableBias)
+        outProj = Linear(inFeatures: width, outFeatures: width, bias: config.enableBias)
+        super.init(typeName: "OPTAttention")
+        register("k_proj", kProj)
+        register("v_proj", vProj)
+        register("q_proj", qProj)
+        register("out_proj", outProj)
+    }
+
+    func callAsFunction(_ x: Tensor, mask: DecoderOnly.AttentionMask) throws -> Tensor {
+        try scoped {
+            let (batch, length) = (x.shape[0], x.shape[1])
+            let heads = [batch, length, -1, headDimension]
+            let query = try qProj(x).mul(scaling).view(heads).transpose(1, 2)
+            let key = try kProj(x)
+            let value = try vProj(x)
+            let context = try DecoderOnly.attention(query: query, key: key.view(heads).transpose(1, 2),
+                                                    value: value.view(heads).transpose(1, 2), mask: mask, scaling: 1)
+            return try outProj(context.reshape([batch, length, -1]).contiguous())
+        }
+    }
+}
+
+/// `OPTDecoderLayer`: attention and a ReLU feed-forward block, each with a residual and a
+/// LayerNorm before (or, in post-norm configs, after) it.
+final class OPTDecoderLayer: Module {
+    let selfAttn: OPTAttention
+    let activationFn: Activation
+    let selfAttnLayerNorm: LayerNorm
+    let fc1: Linear
+    let fc2: Linear
+    let finalLayerNorm: LayerNorm
+    let doLayerNormBefore: Bool
+    let dropout: Double
+
+    init(_ config: OPTConfiguration) {
+        doLayerNormBefore = config.doLayerNormBefore
+        dropout = config.dropout
+        selfAttn = OPTAttention(config)
+        // `OPTConfiguration.read` has checked that the activation is supported.
+        activationFn = Activation.huggingFace(config.activationFunction)!
+        selfAttnLayerNorm = LayerNorm(dimension: config.hiddenSize, eps: 1e-5)
+        fc1 = Linear(inFeatures: config.hiddenSize, outFeatures: config.ffnDimension, bias: config.enableBias)
+        fc2 = Linear(inFeatures: config.ffnDimension, outFeatures: config.hiddenSize, bias: config.enableBias)
+        finalLayerNorm = LayerNorm(dimension: config.hiddenSize, eps: 1e-5)
+        super.init(typeName: "OPTDecoderLayer")
+        register("self_attn", selfAttn)
+        register("activation_fn", activationFn)
+        register("self_attn_layer_norm", selfAttnLayerNorm)
+        register("fc1", fc1)
+        register("fc2", fc2)
+        register("final_layer_norm", finalLayerNorm)
+    }
+
+    func callAsFunction(_ x: Tensor, mask: DecoderOnly.AttentionMask) throws -> Tensor {
+        try scoped {
+            var hidden = doLayerNormBefore ? try selfAttnLayerNorm(x) : x
+            hidden = try selfAttn(hidden, mask: mask).dropout(probability: dropout)
+            hidden = try x + hidden
+            if !doLayerNormBefore { hidden = try selfAttnLayerNorm(hidden) }
+
+            let shape = hidden.shape
+            let residual = try hidden.reshape([-1, shape[shape.count - 1]])
+            hidden = doLayerNormBefore ? try finalLayerNorm(residual) : residual
+            hidden = try fc2(activationFn(fc1(hidden))).dropout(probability: dropout)
+            hidden = try (residual + hidden).view(shape)
+            return doLayerNormBefore ? hidden : try finalLayerNorm(hidden)
+        }
+    }
+}
+
+/// `OPTDecoder`: token and learned position embeddings, the layers, the final LayerNorm, and the
+/// projections in and out when the embedding width differs from the hidden size.
+final class OPTDecoder: Module {
+    let embedTokens: Embedding
+    let embedPositions: OPTLearnedPositionalEmbedding
+    let projectOut: Linear?
+    let projectIn: Linear?
+    let finalLayerNorm: LayerNorm?
+    let layers: ModuleList<OPTDecoderLayer>
+
+    init(_ config: OPTConfiguration) {
+        let projected = config.embeddingDimension != config.hiddenSize
+        embedTokens = Embedding(count: config.vocabularySize, dimension: config.embeddingDimension)
+        embedPositions = OPTLearnedPositionalEmbedding(maxPositions: config.maxPositionEmbeddings, dimension: config.hiddenSize)
+        projectOut = projected ? Linear(inFeatures: config.hiddenSize, outFeatures: config.embeddingDimension, bias: false) : nil
+        projectIn = projected ? Linear(inFeatures: config.embeddingDimension, outFeatures: config.hiddenSize, bias: false) : nil
+        finalLayerNorm = config.doLayerNormBefore && !config.removeFinalLayerNorm ? LayerNorm(dimension: config.hiddenSize, eps: 1e-5) : nil
+        layers = ModuleList((0..<config.hiddenLayers).map { _ in OPTDecoderLayer(config) })
+        super.init(typeName: "OPTDecoder")
+        register("embed_tokens", embedTokens)
+        register("embed_positions", embedPositions)
+        if let projectOut { register("project_out", projectOut) }
+        if let projectIn { register("project_in", projectIn) }
+        if let finalLayerNorm { register("final_layer_norm", finalLayerNorm) }
+        register("layers", layers)
+    }
+
+    /// `last_hidden_state` for token ids `[batch, length]`. With an attention mask, positions
+    /// count the tokens that are not padding (`cumsum(mask) * mask - 1`), so left padding does not
+    /// shift them; without one they are `0..<length`.
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        try scoped {
+            let length = inputIds.shape[1]
+            var inputsEmbeds = try embedTokens(inputIds)
+            let positionIds = try attentionMask.map { try $0.cumsum(axis: 1).mul($0).sub(1).to(.i64) }
+                ?? Tensor.arange(length, meta: inputIds.isMeta).unsqueeze(0)
+            let mask = try DecoderOnly.AttentionMask(length: length, attentionMask: attentionMask, meta: inputIds.isMeta)
+            let positionEmbeds = try embedPositions(positionIds)
+            if let projectIn { inputsEmbeds = try projectIn(inputsEmbeds) }
+            var hidden = try inputsEmbeds + positionEmbeds
+            for layer in layers.items { hidden = try layer(hidden, mask: mask) }
+            if let finalLayerNorm { hidden = try finalLayerNorm(hidden) }
+            if let projectOut { hidden = try projectOut(hidden) }
+            return hidden
+        }
+    }
+}
+
+/// `OPTModel`: the decoder; its output is `last_hidden_state`.
+public final class OPTModel: Module, TransformerModel {
+    let decoder: OPTDecoder
+
+    init(_ config: OPTConfiguration) {
+        decoder = OPTDecoder(config)
+        super.init(typeName: "OPTModel")
+        register("decoder", decoder)
+    }
+
+    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
+
+    public func forward(_ inputs: ModelInputs) throws -> Tensor {
+        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
+        return try scoped { try decoder(inputIds: ids, attentionMask: attentionMask) }
+    }
+}
+
+/// `OPTForCausalLM`: `OPTModel` and a bias-free `lm_head`, tied to the token embeddings unless
+/// `tie_word_embeddings` is false (the checkpoint then stores `lm_head.weight`).
+public final class OPTForCausalLM: Module, TransformerModel {
+    let model: OPTModel
+    let lmHead: Linear
+
+    init(_ config: OPTConfiguration) {
+        model = OPTModel(config)
+        lmHead = config.tieWordEmbeddings
+            ? Linear(sharing: model.decoder.embedTokens.weight)
+            : Linear(inFeatures: config.embeddingDimension, outFeatures: config.vocabularySize, bias: false)
+        super.init(typeName: "OPTForCausalLM")
+        register("model", model)
+        register("lm_head", lmHead)
+    }
+
+    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
+
+    /// Logits `[batch, length, vocab_size]`. Like Hugging Face, it runs `model.decoder` directly.
+    public func forward(_ inputs: ModelInputs) throws -> Tensor {
+        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
+        return try scoped {
+            let hidden = try model.decoder(inputIds: ids, attentionMask: attentionMask)
+            return try lmHead(hidden).contiguous()
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A whole file mapped read-only into memory, unmapped when the last reference goes away.
+///
+/// Tensors borrow windows of the mapping (`TensorStorage(borrowing:byteCount:owner:)` with the
+/// mapped file as owner), so the bytes stay valid for as long as any such tensor lives. An empty
+/// file maps to an empty buffer. The file must not be truncated while it is mapped.
+public final class MappedFile: @unchecked Sendable {
+    /// The mapped file.
+    public let url: URL
+    /// The file's bytes (empty for an empty file).
+    public let bytes: UnsafeRawBufferPointer
+
+    /// Maps the file at `url`, or throws `TensorError.io` naming it.
+    public init(url: URL) throws {
+        self.url = url
+        let path = url.path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw TensorError.io(file: path, detail: "cannot open for reading: \(MappedFile.lastErrorDescription())")
+        }
+        defer { close(descriptor) }
+
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw TensorError.io(file: path, detail: "cannot read file status: \(MappedFile.lastErrorDescription())")
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            throw TensorError.io(file: path, detail: "is not a regular file")
+        }
+        let byteCount = Int(status.st_size)
+        guard byteCount > 0 else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        let address = mmap(nil, byteCount, PROT_READ, MAP_PRIVATE, descriptor, 0)
+        guard let address, address != MAP_FAILED else {
+            throw TensorError.io(file: path, detail: "cannot map \(byteCount) bytes into memory: \(MappedFile.lastErrorDescription())")
+        }
+        bytes = UnsafeRawBufferPointer(start: address, count: byteCount)
+    }
+
+    deinit {
+        if let base = bytes.baseAddress {
+            munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+        }
+    }
+
+    /// The text of the current `errno`.
+    private static func lastErrorDescription() -> String {
+        String(cString: strerror(errno))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// An opened `.safetensors` file: the header validated, the data memory-mapped.
+///
+/// Tensors are read without copying: each borrows its window of the mapping, which stays alive
+/// as long as any tensor does (the file object itself may go first). A tensor whose bytes are not
+/// aligned to its element size (the format does not promise alignment) is copied instead.
+public final class SafetensorsFile: Sendable {
+    /// The file.
+    public let url: URL
+    /// The header's `__metadata__` map (empty when the file has none).
+    public let metadata: [String: String]
+    /// The tensors, ordered by where their bytes begin in the file.
+    public let entries: [SafetensorsEntry]
+    private let entryIndex: [String: Int]
+    private let dataStart: Int
+    private let mapping: MappedFile
+
+    /// Maps the file at `url` and validates its header, or throws `TensorError.io` (the file
+    /// cannot be read) or `TensorError.invalidSafetensors` (naming the file, and the tensor at fault).
+    public init(url: URL) throws {
+        self.url = url
+        mapping = try MappedFile(url: url)
+        let bytes = mapping.bytes
+        let headerByteCount = try SafetensorsHeader.headerByteCount(prefix: bytes, fileSize: bytes.count, file: url.path)
+        let dataStart = SafetensorsHeader.lengthPrefixByteCount + headerByteCount
+        let json = Data(UnsafeRawBufferPointer(rebasing: bytes[SafetensorsHeader.lengthPrefixByteCount..<dataStart]))
+        let header = try SafetensorsHeader(json: json, dataByteCount: bytes.count - dataStart, file: url.path)
+        entries = header.entries
+        metadata = header.metadata
+        self.dataStart = dataStart
+        entryIndex = Dictionary(uniqueKeysWithValues: header.entries.enumerated().map { ($1.name, $0) })
+    }
+
+    /// Reads and validates only the header of the file at `url` (the length prefix and the JSON,
+    /// nothing of the data section), checking offsets against the file's size; for analysing
+    /// checkpoints by shape alone, however large. Returns the tensors in file order.
+    public static func readHeader(url: URL) throws -> [SafetensorsEntry] {
+        let path = url.path
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: url)
+        } catch {
+            throw TensorError.io(file: path, detail: "cannot open for reading: \(error.localizedDescription)")
+        }
+        defer { try? handle.close() }
+        do {
+            let fileSize = Int(try handle.seekToEnd())
+            try handle.seek(toOffset: 0)
+            let prefix = try handle.read(upToCount: SafetensorsHeader.lengthPrefixByteCount) ?? Data()
+            let headerByteCount = try SafetensorsHeader.headerByteCount(prefix: prefix, fileSize: fileSize, file: path)
+            let json = try handle.read(upToCount: headerByteCount) ?? Data()
+            guard json.count == headerByteCount else {
+                throw TensorError.io(file: path, detail: "read \(json.count) of the header's \(headerByteCount) bytes; the file changed while being read")
+            }
+            let dataByteCount = fileSize - SafetensorsHeader.lengthPrefixByteCount - headerByteCount
+            return try SafetensorsHeader(json: json, dataByteCount: dataByteCount, file: path).entries
+        } catch let error as TensorError {
+            throw error
+        } catch {
+            throw TensorError.io(file: path, detail: "cannot read the header: \(error.localizedDescription)")
+        }
+    }
+
+    /// The tensor names, ordered by where their bytes begin in the file.
+    public var names: [String] { entries.map(\.name) }
+
+    /// What the header says about the tensor `name`, or nil when the file has no such tensor.
+    public func entry(named name: String) -> SafetensorsEntry? {
+        entryIndex[name].map { entries[$0] }
+    }
+
+    /// The tensor `name`, contiguous, in its stored dtype. It borrows the mapped bytes (read-only,
+    /// zero copy) when they are aligned to the element size, and owns a copy otherwise.
+    public func tensor(named name: String) throws -> Tensor {
+        guard let entry = entry(named: name) else {
+            throw TensorError.invalidArgument(op: "SafetensorsFile.tensor(named:)", detail: "\(url.path) has no tensor named \"\(name)\"")
+        }
+        let start = mapping.bytes.baseAddress! + dataStart + entry.byteRange.lowerBound
+        let byteCount = entry.byteRange.count
+        let storage: TensorStorage
+        if Int(bitPattern: start) % entry.dtype.byteSize == 0 {
+            storage = TensorStorage(borrowing: start, byteCount: byteCount, owner: mapping)
+        } else {
+            storage = TensorStorage(uninitializedByteCount: byteCount)
+            storage.base.copyMemory(from: start, byteCount: byteCount)
+        }
+        return Tensor(shape: entry.shape, dtype: entry.dtype, storage: storage)
+    }
+}
