@@ -23,6 +23,8 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
     public var sequenceClassificationDropout: Double
     /// Class names by index; its size is the classifier's label count.
     public var id2label: [String: String]?
+    /// The classifier's label count when there is no `id2label`.
+    public var numLabels: Int?
 
     enum CodingKeys: String, CodingKey {
         case vocabularySize = "vocab_size"
@@ -37,6 +39,7 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
         case activation
         case sequenceClassificationDropout = "seq_classif_dropout"
         case id2label
+        case numLabels = "num_labels"
     }
 
     public init(from decoder: Decoder) throws {
@@ -53,10 +56,11 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
         activation = try c.decodeIfPresent(String.self, forKey: .activation) ?? "gelu"
         sequenceClassificationDropout = try c.decodeIfPresent(Double.self, forKey: .sequenceClassificationDropout) ?? 0.2
         id2label = try c.decodeIfPresent([String: String].self, forKey: .id2label)
+        numLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels)
     }
 
-    /// The classifier's output count: `id2label`'s size, 2 without one (Hugging Face's default).
-    public var labelCount: Int { id2label?.count ?? 2 }
+    /// The classifier's output count: `id2label`'s size, else `num_labels`, else 2 (as Hugging Face).
+    public var labelCount: Int { id2label?.count ?? numLabels ?? 2 }
 
     /// Decodes and checks the configuration of `file`.
     public static func load(_ file: ConfigFile) throws -> DistilBertConfiguration {
@@ -72,7 +76,7 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
                          "must be positive, got \(config.maxPositionEmbeddings)")
         try file.require(Activation.huggingFace(config.activation) != nil, "activation",
                          "\"\(config.activation)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
-        try file.require(config.labelCount > 0, "id2label", "must name at least one label")
+        try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
         return config
     }
 

@@ -26,6 +26,8 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
     public var poolerActivation: String
     /// Class names by index; its size is the classifier's label count.
     public var id2label: [String: String]?
+    /// The classifier's label count when there is no `id2label`.
+    public var numLabels: Int?
 
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
@@ -43,6 +45,7 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
         case poolerOutputSize = "pooler_output_size"
         case poolerActivation = "pooler_act"
         case id2label
+        case numLabels = "num_labels"
     }
 
     public init(from decoder: Decoder) throws {
@@ -62,10 +65,11 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
         poolerOutputSize = try c.decodeIfPresent(Int.self, forKey: .poolerOutputSize)
         poolerActivation = try c.decodeIfPresent(String.self, forKey: .poolerActivation) ?? "tanh"
         id2label = try c.decodeIfPresent([String: String].self, forKey: .id2label)
+        numLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels)
     }
 
-    /// The classifier's output count: `id2label`'s size, 2 without one (Hugging Face's default).
-    public var labelCount: Int { id2label?.count ?? 2 }
+    /// The classifier's output count: `id2label`'s size, else `num_labels`, else 2 (as Hugging Face).
+    public var labelCount: Int { id2label?.count ?? numLabels ?? 2 }
 
     /// Patches per image: `(image_size / patch_size)²`.
     public var patchCount: Int { (imageSize / patchSize) * (imageSize / patchSize) }
@@ -89,7 +93,7 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
                          "\"\(config.hiddenActivation)\" is not supported; supported: \(supported)")
         try file.require(Activation.huggingFace(config.poolerActivation) != nil, "pooler_act",
                          "\"\(config.poolerActivation)\" is not supported; supported: \(supported)")
-        try file.require(config.labelCount > 0, "id2label", "must name at least one label")
+        try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
         return config
     }
 }

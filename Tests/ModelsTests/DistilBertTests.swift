@@ -79,6 +79,14 @@ import Tracer
         #expect(try model.forward(metaInputs(batch: 2, length: 40, withMask: true)).shape == [2, 7])
     }
 
+    @Test func labelCountComesFromNumLabelsWithoutId2label() throws {
+        let model = try Architectures.build(config: config(["num_labels": 4]), parameterNames: [])
+        #expect(try model.forward(metaInputs(batch: 1, length: 5, withMask: false)).shape == [1, 4])
+        #expect { try Architectures.build(config: config(["num_labels": 0]), parameterNames: []) } throws: { error in
+            error.localizedDescription.contains("num_labels")
+        }
+    }
+
     @Test func baseModelReturnsLastHiddenState() throws {
         let model = try DistilBertArchitecture.build(className: "DistilBertModel", config: config())
         #expect(model.typeName == "DistilBertModel")
