@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Searchers", targets: ["Searchers"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
     targets: [
         .systemLibrary(
             name: "CBLAS",
@@ -25,7 +28,7 @@ let package = Package(
         ),
         .target(
             name: "Models",
-            dependencies: ["Tensor", "Tracer"]
+            dependencies: ["Tensor", "Tracer", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(
             name: "Searchers",
@@ -41,7 +44,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SearchersTests",
-            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(
             name: "TensorTests",
