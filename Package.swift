@@ -10,6 +10,9 @@ let package = Package(
         .library(name: "Searchers", targets: ["Searchers"]),
         .library(name: "Slim", targets: ["Slim"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
     targets: [
         .systemLibrary(
             name: "CBLAS",
@@ -26,7 +29,7 @@ let package = Package(
         ),
         .target(
             name: "Models",
-            dependencies: ["Tensor", "Tracer"]
+            dependencies: ["Tensor", "Tracer", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(
             name: "Searchers",
@@ -46,7 +49,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SearchersTests",
-            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(
             name: "TensorTests",
