@@ -7,9 +7,12 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Tracer", targets: ["Tracer"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "Searchers", targets: ["Searchers"]),
+        .library(name: "Slim", targets: ["Slim"]),
         .executable(name: "slimtrace", targets: ["slimtrace"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
@@ -28,7 +31,15 @@ let package = Package(
         ),
         .target(
             name: "Models",
-            dependencies: ["Tensor", "Tracer"]
+            dependencies: ["Tensor", "Tracer", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .target(
+            name: "Searchers",
+            dependencies: ["Models", "Tracer", "Tensor"]
+        ),
+        .target(
+            name: "Slim",
+            dependencies: ["Searchers", "Models", "Tracer", "Tensor"]
         ),
         .target(
             name: "SlimtraceCLI",
@@ -45,6 +56,11 @@ let package = Package(
         .testTarget(
             name: "ModelsTests",
             dependencies: ["Models", "Tensor", "Tracer", "TestFixtures"]
+        ),
+        .testTarget(
+            name: "SearchersTests",
+            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(
             name: "TensorTests",

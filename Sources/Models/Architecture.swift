@@ -18,7 +18,9 @@ public enum Architectures {
     /// Every family slimtrace knows.
     public static var all: [any Architecture.Type] {
         [BertArchitecture.self, RobertaArchitecture.self, ElectraArchitecture.self,
-         OPTFamily.self, GPT2Family.self, GPTJFamily.self]
+         OPTFamily.self, GPT2Family.self, GPTJFamily.self,
+         LlamaArchitecture.self, MistralArchitecture.self, Qwen2Architecture.self,
+         DistilBertArchitecture.self, ViTArchitecture.self]
     }
 
     /// Every supported `model_type`, sorted (for error messages and help).

@@ -14,18 +14,16 @@ public struct ModelArguments: ParsableArguments {
     /// The folder as a URL.
     public var url: URL { URL(fileURLWithPath: model) }
 
-    /// Opens the checkpoint (reads config.json, maps the weights).
-    public func openCheckpoint() throws -> Checkpoint {
-        try Checkpoint(directory: url)
-    }
-
-    /// The model with its weights loaded; with `meta`, the module tree only (no weight is read),
-    /// built as `loadModel()` would build it.
-    public func loadModel(meta: Bool = false) throws -> any TransformerModel {
-        let checkpoint = try openCheckpoint()
-        if meta {
-            return try Architectures.build(config: checkpoint.config, parameterNames: checkpoint.tensorNames)
+    /// Loads the model: `.real` reads the weights, `.meta` only their headers (shapes), `.auto`
+    /// goes meta when the folder has no weights or they would not fit in memory.
+    public func load(_ mode: LoadMode) throws -> LoadedModel {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw ModelError.missingFile(path: url.path, detail: "no such checkpoint folder")
         }
-        return try checkpoint.loadModel()
+        guard isDirectory.boolValue else {
+            throw ModelError.missingFile(path: url.path, detail: "is a file; give the checkpoint folder (the one holding config.json)")
+        }
+        return try ModelLoading.load(url, mode: mode)
     }
 }

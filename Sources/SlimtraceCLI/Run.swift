@@ -51,7 +51,7 @@ public struct Run: ParsableCommand {
     }
 
     public func run() throws {
-        let model = try checkpoint.loadModel()
+        let model = try checkpoint.load(.real).model
         let file = try InputFile(url: URL(fileURLWithPath: inputs))
         try file.check(against: model)
         try OutputDestination.checkFolder(of: URL(fileURLWithPath: output))

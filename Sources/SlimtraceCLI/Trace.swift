@@ -17,9 +17,12 @@ public struct Trace: ParsableCommand {
         [1,3,image_size,image_size] float32), \
         or the first batch of --inputs (every batch is checked against the model's inputs).
 
-        With --meta the model is built from config.json alone and the trace carries shapes only \
-        (no weight is read, no arithmetic is done): the graph is the same as a real trace's, for \
-        checkpoints of any size. With --inputs, the first batch's shapes and dtypes are used.
+        With --meta the trace carries shapes only: the model is built from config.json, its \
+        parameters are checked against the safetensors headers, and no weight is read and no \
+        arithmetic done. The graph is the same as a real trace's, for checkpoints of any size. \
+        slimtrace goes meta by itself (and says so on standard error) when the folder has \
+        config.json but no weights, or weights larger than memory. With --inputs, the first \
+        batch's shapes and dtypes are used.
 
         Examples:
           slimtrace trace Examples/tiny-bert
@@ -39,7 +42,7 @@ public struct Trace: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Write the graph to this file instead of standard output.", valueName: "file"))
     public var output: String?
 
-    @Flag(name: .long, help: "Trace with shape-only tensors: builds the module tree from config.json and reads no weight, so any size fits in memory.")
+    @Flag(name: .long, help: "Trace shapes only: no weight is read (automatic when the folder has no weights or they exceed memory).")
     public var meta = false
 
     public init() {}
@@ -50,8 +53,12 @@ public struct Trace: ParsableCommand {
 
     public func run() throws {
         if let output { try OutputDestination.checkFolder(of: URL(fileURLWithPath: output)) }
-        let model = try checkpoint.loadModel(meta: meta)
-        let (batch, source) = try input.firstBatch(for: model, meta: meta)
+        let loaded = try checkpoint.load(meta ? .meta : .auto)
+        if let reason = loaded.metaReason, !meta {
+            Slimtrace.writeToStandardError("note: tracing shapes only (no weight read): \(reason)")
+        }
+        let model = loaded.model
+        let (batch, source) = try input.firstBatch(for: model, meta: loaded.isMeta)
         let graph: Graph
         do {
             graph = try Tracer.trace(model: model, inputs: batch.entries) { traced in

@@ -59,6 +59,12 @@ extension Tensor {
         let count = elementCount
         let input = source.rawPointer()
         let output = result.rawPointer()
+        if dtype == .i64, target == .f32 {
+            // Int64 → Double → Float rounds twice (wrong above 2^53); Float(Int64) rounds once.
+            let from = input.assumingMemoryBound(to: Int64.self), to = output.assumingMemoryBound(to: Float.self)
+            for index in 0..<count { to[index] = Float(from[index]) }
+            return result
+        }
         for index in 0..<count {
             let value = Tensor.loadDouble(input, dtype, index)
             Tensor.storeDouble(value, output, target, index)

@@ -12,8 +12,11 @@ extension Tensor {
     /// The cos and sin tables `[positions, rotaryDim]` for positions `0..<length` with frequencies
     /// `base^(−2i/rotaryDim)`, laid out for `style` (halves repeated, or each value repeated twice).
     public static func rotaryTables(length: Int, rotaryDim: Int, base: Double, style: RotaryStyle, meta: Bool = false) throws -> (cos: Tensor, sin: Tensor) {
-        guard rotaryDim > 0, rotaryDim % 2 == 0, length >= 0 else {
+        guard rotaryDim > 0, rotaryDim % 2 == 0 else {
             throw TensorError.invalidArgument(op: "rotary_tables", detail: "rotary dimension must be positive and even, got \(rotaryDim)")
+        }
+        guard length >= 0 else {
+            throw TensorError.invalidArgument(op: "rotary_tables", detail: "length \(length) must not be negative")
         }
         let outputs = try OpRecording.run("rotary_tables", inputs: [], attributes: ["length": .int(length), "dim": .int(rotaryDim), "base": .float(base), "style": .string(style.rawValue)]) { () -> [Tensor] in
             let cosTable = Tensor.uninitialized(shape: [length, rotaryDim], dtype: .f32, meta: meta)

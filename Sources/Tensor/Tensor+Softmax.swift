@@ -30,7 +30,9 @@ extension Tensor {
         let shift = SIMD8<Float>(repeating: maximum)
         index = 0
         while index + 8 <= count {
-            let e = VectorMath.exp(UnsafeRawPointer(input + index).loadUnaligned(as: SIMD8<Float>.self) - shift)
+            let x = UnsafeRawPointer(input + index).loadUnaligned(as: SIMD8<Float>.self)
+            // exp clamps its input, so e^-inf would be 1e-38, not 0: mask it as the tail loop does.
+            let e = VectorMath.exp(x - shift).replacing(with: 0, where: x .== -.infinity)
             UnsafeMutableRawPointer(output + index).storeBytes(of: e, as: SIMD8<Float>.self)
             sumVector += e
             index += 8

@@ -45,7 +45,9 @@ enum BadInput: String, CaseIterable, Sendable {
         case .missingWeightsFile:
             let folder = try scratch.checkpoint("ckpt")
             try FileManager.default.removeItem(at: folder.appendingPathComponent("model.safetensors"))
-            return ["trace", folder.path]
+            // `trace` goes meta on a config-only folder; `run` needs the weights.
+            let inputs = try scratch.write("{\"input_ids\": [[1]]}\n", to: "in.jsonl")
+            return ["run", folder.path, "--inputs", inputs.path, "--output", scratch.file("out.safetensors").path]
         case .corruptWeightsFile:
             let folder = try scratch.checkpoint("ckpt")
             try Data("definitely not safetensors".utf8).write(to: folder.appendingPathComponent("model.safetensors"))

@@ -71,6 +71,16 @@ struct BinaryTests {
         #expect(FileManager.default.fileExists(atPath: output.path))
     }
 
+    @Test func traceOfAConfigOnlyFolderExits0AndNotesItTracedShapesOnly() throws {
+        let scratch = try ScratchFolder()
+        let folder = try scratch.checkpoint("config-only")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("model.safetensors"))
+        let result = try SlimtraceBinary.run(["trace", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("%0 : Long(1, 16)"))
+        #expect(result.stderr.hasPrefix("note: tracing shapes only") && result.stderr.contains("no weights"), "\(result.stderr)")
+    }
+
     @Test(arguments: BadInput.allCases)
     func everyBadInputExits1WithOneErrorLineOnStandardError(_ case: BadInput) throws {
         let scratch = try ScratchFolder("\(`case`)")

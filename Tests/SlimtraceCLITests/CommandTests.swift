@@ -70,12 +70,28 @@ import Tracer
         let meta = try Graph(jsonData: Data(contentsOf: scratch.file("meta.json")))
         #expect(real == meta)
 
-        // A config whose weights would not fit in memory still traces in meta mode.
+    }
+
+    @Test func aConfigOnlyFolderOfAModelLargerThanMemoryTracesAsShapes() throws {
+        let scratch = try ScratchFolder()
         let huge = try scratch.checkpoint("huge", editConfig: {
             $0["hidden_size"] = 8192; $0["intermediate_size"] = 32768; $0["num_attention_heads"] = 64; $0["num_hidden_layers"] = 80
         })
-        try run(["trace", huge.path, "--meta", "--shape", "1,512", "--output", scratch.file("huge.ir").path])
-        #expect(try String(contentsOf: scratch.file("huge.ir"), encoding: .utf8).contains("Float(1, 512, 32768)"))
+        try FileManager.default.removeItem(at: huge.appendingPathComponent("model.safetensors"))
+        // Automatically (no weights in the folder) and with --meta.
+        try run(["trace", huge.path, "--shape", "1,512", "--output", scratch.file("auto.ir").path])
+        try run(["trace", huge.path, "--meta", "--shape", "1,512", "--output", scratch.file("meta.ir").path])
+        let text = try String(contentsOf: scratch.file("auto.ir"), encoding: .utf8)
+        #expect(text.contains("Float(1, 512, 32768)"))
+        #expect(text == (try String(contentsOf: scratch.file("meta.ir"), encoding: .utf8)))
+    }
+
+    @Test func metaTraceChecksParametersAgainstTheWeightHeaders() throws {
+        let scratch = try ScratchFolder()
+        let wrong = try scratch.checkpoint("wrong", editConfig: { $0["intermediate_size"] = 256 })
+        let (status, errors) = execute(["trace", wrong.path, "--meta"])
+        #expect(status == 1)
+        #expect(errors.count == 1 && errors[0].contains("intermediate.dense.weight") && errors[0].contains("[256, 64]"), "\(errors)")
     }
 
     @Test func runWritesLogitsThatMatchPyTorchForASafetensorsBatch() throws {

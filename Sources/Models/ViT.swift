@@ -1,0 +1,424 @@
+import Foundation
+import Tensor
+import Tracer
+
+/// The keys of a ViT `config.json` slimtrace reads, with Hugging Face's `ViTConfig` defaults for
+/// absent ones.
+public struct ViTConfiguration: Codable, Sendable, Equatable {
+    public var hiddenSize: Int
+    public var layerCount: Int
+    public var attentionHeadCount: Int
+    public var intermediateSize: Int
+    /// The feed-forward activation's `ACT2FN` name.
+    public var hiddenActivation: String
+    public var hiddenDropout: Double
+    public var attentionDropout: Double
+    public var layerNormEps: Double
+    /// The side of the square input image, in pixels.
+    public var imageSize: Int
+    /// The side of a square patch, in pixels (the patch projection's kernel and stride).
+    public var patchSize: Int
+    public var channelCount: Int
+    public var qkvBias: Bool
+    /// The pooler's output width (`hidden_size` when absent).
+    public var poolerOutputSize: Int?
+    /// The pooler's activation's `ACT2FN` name.
+    public var poolerActivation: String
+    /// Class names by index; its size is the classifier's label count.
+    public var id2label: [String: String]?
+    /// The classifier's label count when there is no `id2label`.
+    public var numLabels: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case hiddenSize = "hidden_size"
+        case layerCount = "num_hidden_layers"
+        case attentionHeadCount = "num_attention_heads"
+        case intermediateSize = "intermediate_size"
+        case hiddenActivation = "hidden_act"
+        case hiddenDropout = "hidden_dropout_prob"
+        case attentionDropout = "attention_probs_dropout_prob"
+        case layerNormEps = "layer_norm_eps"
+        case imageSize = "image_size"
+        case patchSize = "patch_size"
+        case channelCount = "num_channels"
+        case qkvBias = "qkv_bias"
+        case poolerOutputSize = "pooler_output_size"
+        case poolerActivation = "pooler_act"
+        case id2label
+        case numLabels = "num_labels"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? 768
+        layerCount = try c.decodeIfPresent(Int.self, forKey: .layerCount) ?? 12
+        attentionHeadCount = try c.decodeIfPresent(Int.self, forKey: .attentionHeadCount) ?? 12
+        intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? 3072
+        hiddenActivation = try c.decodeIfPresent(String.self, forKey: .hiddenActivation) ?? "gelu"
+        hiddenDropout = try c.decodeIfPresent(Double.self, forKey: .hiddenDropout) ?? 0
+        attentionDropout = try c.decodeIfPresent(Double.self, forKey: .attentionDropout) ?? 0
+        layerNormEps = try c.decodeIfPresent(Double.self, forKey: .layerNormEps) ?? 1e-12
+        imageSize = try c.decodeIfPresent(Int.self, forKey: .imageSize) ?? 224
+        patchSize = try c.decodeIfPresent(Int.self, forKey: .patchSize) ?? 16
+        channelCount = try c.decodeIfPresent(Int.self, forKey: .channelCount) ?? 3
+        qkvBias = try c.decodeIfPresent(Bool.self, forKey: .qkvBias) ?? true
+        poolerOutputSize = try c.decodeIfPresent(Int.self, forKey: .poolerOutputSize)
+        poolerActivation = try c.decodeIfPresent(String.self, forKey: .poolerActivation) ?? "tanh"
+        id2label = try c.decodeIfPresent([String: String].self, forKey: .id2label)
+        numLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels)
+    }
+
+    /// The classifier's output count: `id2label`'s size, else `num_labels`, else 2 (as Hugging Face).
+    public var labelCount: Int { id2label?.count ?? numLabels ?? 2 }
+
+    /// Patches per image: `(image_size / patch_size)²`.
+    public var patchCount: Int { (imageSize / patchSize) * (imageSize / patchSize) }
+
+    /// Decodes and checks the configuration of `file`.
+    public static func load(_ file: ConfigFile) throws -> ViTConfiguration {
+        let config = try file.decode(ViTConfiguration.self)
+        try file.require(config.hiddenSize > 0, "hidden_size", "must be positive, got \(config.hiddenSize)")
+        try file.require(config.attentionHeadCount > 0, "num_attention_heads", "must be positive, got \(config.attentionHeadCount)")
+        try file.require(config.hiddenSize % config.attentionHeadCount == 0, "hidden_size",
+                         "(\(config.hiddenSize)) must be divisible by num_attention_heads (\(config.attentionHeadCount))")
+        try file.require(config.intermediateSize > 0, "intermediate_size", "must be positive, got \(config.intermediateSize)")
+        try file.require(config.layerCount >= 0, "num_hidden_layers", "must not be negative, got \(config.layerCount)")
+        try file.require(config.channelCount > 0, "num_channels", "must be positive, got \(config.channelCount)")
+        try file.require(config.patchSize > 0, "patch_size", "must be positive, got \(config.patchSize)")
+        try file.require(config.imageSize >= config.patchSize && config.imageSize % config.patchSize == 0, "image_size",
+                         "(\(config.imageSize)) must be a positive multiple of patch_size (\(config.patchSize))")
+        try file.require((config.poolerOutputSize ?? 1) > 0, "pooler_output_size", "must be positive, got \(config.poolerOutputSize ?? 0)")
+        let supported = Activation.supportedHuggingFaceNames.joined(separator: ", ")
+        try file.require(Activation.huggingFace(config.hiddenActivation) != nil, "hidden_act",
+                         "\"\(config.hiddenActivation)\" is not supported; supported: \(supported)")
+        try file.require(Activation.huggingFace(config.poolerActivation) != nil, "pooler_act",
+                         "\"\(config.poolerActivation)\" is not supported; supported: \(supported)")
+        try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
+        return config
+    }
+}
+
+/// The ViT family: `ViTModel` and `ViTForImageClassification`, built with the classic
+/// (transformers 4) module tree, whose names every ViT checkpoint uses.
+public enum ViTArchitecture: Architecture {
+    public static let modelTypes = ["vit"]
+    public static let classNames = ["ViTModel", "ViTForImageClassification"]
+
+    public static func basePrefix(modelType: String) -> String { "vit" }
+
+    public static func build(className: String, config: ConfigFile) throws -> any TransformerModel {
+        let configuration = try ViTConfiguration.load(config)
+        switch className {
+        case "ViTModel": return ViTModel(configuration, addPoolingLayer: true)
+        case "ViTForImageClassification": return ViTForImageClassification(configuration)
+        default: throw ModelError.unsupportedArchitecture(className, modelType: config.modelType, supported: classNames)
+        }
+    }
+
+    /// `pixel_values`, f32 `[1, num_channels, image_size, image_size]`.
+    static func inputSpecs(_ config: ViTConfiguration) -> [ModelInputSpec] {
+        [ModelInputSpec(name: "pixel_values", dtype: .f32,
+                        defaultShape: [1, config.channelCount, config.imageSize, config.imageSize], isPrimary: true)]
+    }
+}
+
+/// The patch projection: a Conv2d with kernel = stride = `patch_size`, its output flattened to
+/// `[batch, patches, hidden]` (HF `ViTPatchEmbeddings`).
+final class ViTPatchEmbeddings: Module {
+    let imageSize: Int
+    let channelCount: Int
+    let projection: Conv2d
+
+    init(_ config: ViTConfiguration) {
+        imageSize = config.imageSize
+        channelCount = config.channelCount
+        projection = Conv2d(inChannels: config.channelCount, outChannels: config.hiddenSize,
+                            kernelSize: (config.patchSize, config.patchSize), stride: (config.patchSize, config.patchSize))
+        super.init(typeName: "ViTPatchEmbeddings")
+        register("projection", projection)
+    }
+
+    func callAsFunction(_ pixelValues: Tensor) throws -> Tensor {
+        try scoped {
+            let expected = [channelCount, imageSize, imageSize]
+            guard pixelValues.rank == 4, Array(pixelValues.shape.dropFirst()) == expected else {
+                throw ModelError.invalidInput(name: "pixel_values", detail: "must be [batch, \(channelCount), \(imageSize), \(imageSize)] (num_channels, image_size), got \(Shape.describe(pixelValues.shape))")
+            }
+            return try projection(pixelValues).flatten(from: 2).transpose(1, 2)
+        }
+    }
+}
+
+/// Patch embeddings with the CLS token prepended and learned position embeddings added
+/// (HF `ViTEmbeddings`; parameters `cls_token` `[1, 1, hidden]` and `position_embeddings`
+/// `[1, patches + 1, hidden]`).
+final class ViTEmbeddings: Module {
+    let clsToken: Parameter
+    let patchEmbeddings: ViTPatchEmbeddings
+    let positionEmbeddings: Parameter
+    let dropout: Dropout
+
+    init(_ config: ViTConfiguration) {
+        clsToken = Parameter(shape: [1, 1, config.hiddenSize])
+        patchEmbeddings = ViTPatchEmbeddings(config)
+        positionEmbeddings = Parameter(shape: [1, config.patchCount + 1, config.hiddenSize])
+        dropout = Dropout(probability: config.hiddenDropout)
+        super.init(typeName: "ViTEmbeddings")
+        register(parameter: "cls_token", clsToken)
+        register("patch_embeddings", patchEmbeddings)
+        register(parameter: "position_embeddings", positionEmbeddings)
+        register("dropout", dropout)
+    }
+
+    func callAsFunction(_ pixelValues: Tensor) throws -> Tensor {
+        try scoped {
+            let patches = try patchEmbeddings(pixelValues)
+            let cls = try value(clsToken).expand([patches.shape[0], -1, -1])
+            let embeddings = try Tensor.concat([cls, patches], axis: 1) + value(positionEmbeddings)
+            return try dropout(embeddings)
+        }
+    }
+}
+
+/// Multi-head self-attention's `query`, `key`, `value` and the attention itself
+/// (HF `ViTSelfAttention`).
+final class ViTSelfAttention: Module {
+    let headCount: Int
+    let queryLayer: Linear
+    let keyLayer: Linear
+    let valueLayer: Linear
+    let dropout: Dropout
+
+    init(_ config: ViTConfiguration) {
+        headCount = config.attentionHeadCount
+        queryLayer = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, bias: config.qkvBias)
+        keyLayer = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, bias: config.qkvBias)
+        valueLayer = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, bias: config.qkvBias)
+        dropout = Dropout(probability: config.attentionDropout)
+        super.init(typeName: "ViTSelfAttention")
+        register("query", queryLayer)
+        register("key", keyLayer)
+        register("value", valueLayer)
+        register("dropout", dropout)
+    }
+
+    /// `[batch, tokens, hidden]` to the attention context `[batch, tokens, heads · head_size]`.
+    func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
+        try scoped {
+            // The head size comes from the weights, so a checkpoint with heads removed still runs.
+            let headSize = queryLayer.outFeatures / headCount
+            let inputShape = Array(hiddenStates.shape.dropLast())
+            func heads(_ x: Tensor) throws -> Tensor { try x.view(inputShape + [-1, headSize]).permute([0, 2, 1, 3]) }
+            let mixedQuery = try queryLayer(hiddenStates)
+            let keys = try heads(keyLayer(hiddenStates))
+            let values = try heads(valueLayer(hiddenStates))
+            let queries = try heads(mixedQuery)
+            let scores = try queries.matmul(keys.transpose(-1, -2)) / Float(headSize).squareRoot()
+            // transformers 4's eager ViTSelfAttention calls its dropout module on the probabilities.
+            let probabilities = try dropout(scores.softmax())
+            return try probabilities.matmul(values).permute([0, 2, 1, 3]).contiguous().view(inputShape + [-1])
+        }
+    }
+}
+
+/// The attention output projection `dense` and its dropout; the residual is added in `ViTLayer`
+/// (HF `ViTSelfOutput`).
+final class ViTSelfOutput: Module {
+    let dense: Linear
+    let dropout: Dropout
+
+    init(_ config: ViTConfiguration) {
+        dense = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize)
+        dropout = Dropout(probability: config.hiddenDropout)
+        super.init(typeName: "ViTSelfOutput")
+        register("dense", dense)
+        register("dropout", dropout)
+    }
+
+    func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
+        try scoped { try dropout(dense(hiddenStates)) }
+    }
+}
+
+/// Self-attention followed by its output projection (HF `ViTAttention`).
+final class ViTAttention: Module {
+    let attention: ViTSelfAttention
+    let output: ViTSelfOutput
+
+    init(_ config: ViTConfiguration) {
+        attention = ViTSelfAttention(config)
+        output = ViTSelfOutput(config)
+        super.init(typeName: "ViTAttention")
+        register("attention", attention)
+        register("output", output)
+    }
+
+    func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
+        try scoped { try output(attention(hiddenStates)) }
+    }
+}
+
+/// The feed-forward expansion `dense → activation` (HF `ViTIntermediate`).
+final class ViTIntermediate: Module {
+    let dense: Linear
+    let intermediateActivation: Activation
+
+    init(_ config: ViTConfiguration) {
+        dense = Linear(inFeatures: config.hiddenSize, outFeatures: config.intermediateSize)
+        intermediateActivation = Activation.huggingFace(config.hiddenActivation)!  // checked by `load`
+        super.init(typeName: "ViTIntermediate")
+        register("dense", dense)
+        register("intermediate_act_fn", intermediateActivation)
+    }
+
+    func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
+        try scoped { try intermediateActivation(dense(hiddenStates)) }
+    }
+}
+
+/// The feed-forward contraction `dense → dropout`, plus the residual (HF `ViTOutput`).
+final class ViTOutput: Module {
+    let dense: Linear
+    let dropout: Dropout
+
+    init(_ config: ViTConfiguration) {
+        dense = Linear(inFeatures: config.intermediateSize, outFeatures: config.hiddenSize)
+        dropout = Dropout(probability: config.hiddenDropout)
+        super.init(typeName: "ViTOutput")
+        register("dense", dense)
+        register("dropout", dropout)
+    }
+
+    func callAsFunction(_ hiddenStates: Tensor, residual: Tensor) throws -> Tensor {
+        try scoped { try dropout(dense(hiddenStates)) + residual }
+    }
+}
+
+/// One pre-norm layer: `layernorm_before → attention`, add, `layernorm_after → intermediate →
+/// output` (+ residual) (HF `ViTLayer`).
+final class ViTLayer: Module {
+    let attention: ViTAttention
+    let intermediate: ViTIntermediate
+    let output: ViTOutput
+    let layerNormBefore: LayerNorm
+    let layerNormAfter: LayerNorm
+
+    init(_ config: ViTConfiguration) {
+        attention = ViTAttention(config)
+        intermediate = ViTIntermediate(config)
+        output = ViTOutput(config)
+        layerNormBefore = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
+        layerNormAfter = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
+        super.init(typeName: "ViTLayer")
+        register("attention", attention)
+        register("intermediate", intermediate)
+        register("output", output)
+        register("layernorm_before", layerNormBefore)
+        register("layernorm_after", layerNormAfter)
+    }
+
+    func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
+        try scoped {
+            let attended = try attention(layerNormBefore(hiddenStates)) + hiddenStates
+            return try output(intermediate(layerNormAfter(attended)), residual: attended)
+        }
+    }
+}
+
+/// The layer stack (HF `ViTEncoder`).
+final class ViTEncoder: Module {
+    let layer: ModuleList<ViTLayer>
+
+    init(_ config: ViTConfiguration) {
+        layer = ModuleList((0..<config.layerCount).map { _ in ViTLayer(config) })
+        super.init(typeName: "ViTEncoder")
+        register("layer", layer)
+    }
+
+    func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
+        try scoped { try layer.items.reduce(hiddenStates) { try $1($0) } }
+    }
+}
+
+/// The CLS token's hidden state through `dense → activation` (HF `ViTPooler`).
+final class ViTPooler: Module {
+    let dense: Linear
+    let activation: Activation
+
+    init(_ config: ViTConfiguration) {
+        dense = Linear(inFeatures: config.hiddenSize, outFeatures: config.poolerOutputSize ?? config.hiddenSize)
+        activation = Activation.huggingFace(config.poolerActivation)!  // checked by `load`
+        super.init(typeName: "ViTPooler")
+        register("dense", dense)
+        register("activation", activation)
+    }
+
+    func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
+        try scoped { try activation(dense(hiddenStates.select(1, 0))) }
+    }
+}
+
+/// The ViT encoder; as a model it returns `last_hidden_state` `[batch, patches + 1, hidden]`.
+/// The image classifier builds it without the pooler (`add_pooling_layer=False`).
+public final class ViTModel: Module, TransformerModel {
+    let configuration: ViTConfiguration
+    let embeddings: ViTEmbeddings
+    let encoder: ViTEncoder
+    let layerNorm: LayerNorm
+    let pooler: ViTPooler?
+
+    public init(_ config: ViTConfiguration, addPoolingLayer: Bool) {
+        configuration = config
+        embeddings = ViTEmbeddings(config)
+        encoder = ViTEncoder(config)
+        layerNorm = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
+        pooler = addPoolingLayer ? ViTPooler(config) : nil
+        super.init(typeName: "ViTModel")
+        register("embeddings", embeddings)
+        register("encoder", encoder)
+        register("layernorm", layerNorm)
+        if let pooler { register("pooler", pooler) }
+    }
+
+    public var inputSpecs: [ModelInputSpec] { ViTArchitecture.inputSpecs(configuration) }
+
+    public func forward(_ inputs: ModelInputs) throws -> Tensor {
+        try validate(inputs)
+        return try callAsFunction(pixelValues: inputs["pixel_values"]!)
+    }
+
+    /// `last_hidden_state` for `[batch, channels, image_size, image_size]` pixels. The pooler runs
+    /// as in Hugging Face's forward (its output is part of HF's result), but is not returned.
+    func callAsFunction(pixelValues: Tensor) throws -> Tensor {
+        try scoped {
+            let sequence = try layerNorm(encoder(embeddings(pixelValues.dtype == .f32 ? pixelValues : pixelValues.to(.f32))))
+            _ = try pooler?(sequence)
+            return sequence
+        }
+    }
+}
+
+/// ViT with a linear `classifier` on the CLS token of the final layer norm's output; returns
+/// logits `[batch, num_labels]`.
+public final class ViTForImageClassification: Module, TransformerModel {
+    let vit: ViTModel
+    let classifier: Linear
+
+    public init(_ config: ViTConfiguration) {
+        vit = ViTModel(config, addPoolingLayer: false)
+        classifier = Linear(inFeatures: config.hiddenSize, outFeatures: config.labelCount)
+        super.init(typeName: "ViTForImageClassification")
+        register("vit", vit)
+        register("classifier", classifier)
+    }
+
+    public var inputSpecs: [ModelInputSpec] { vit.inputSpecs }
+
+    public func forward(_ inputs: ModelInputs) throws -> Tensor {
+        try validate(inputs)
+        return try scoped {
+            let sequence = try vit(pixelValues: inputs["pixel_values"]!)
+            return try classifier(sequence.select(1, 0))
+        }
+    }
+}

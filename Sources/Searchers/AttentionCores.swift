@@ -1,0 +1,74 @@
+import Tracer
+
+/// One attention computation found in the graph: `context = softmax(q·kᵀ …)·v`, the linears that
+/// produce q, k and v (the same node for a fused qkv linear), the linear that consumes the context,
+/// and the head geometry read from the shapes.
+struct AttentionCore {
+    /// Node indices of the q, k and v linears, in execution order (may repeat when fused).
+    let qkv: [Int]
+    /// Node index of the output projection, if the context reaches one through layout ops.
+    let output: Int?
+    let numHeads: Int
+    let numKVHeads: Int
+    let headSize: Int
+}
+
+/// Finds every `AttentionCore` from the pairs of `matmul` nodes that compute scores and context.
+struct AttentionCores {
+    let graph: Graph
+
+    func find() -> [AttentionCore] {
+        graph.nodes.compactMap { node -> AttentionCore? in
+            guard node.op == GraphOps.matmul, node.inputs.count == 2,
+                  let scores = scoresMatmul(feeding: node.inputs[0]),
+                  let query = projection(of: graph.nodes[scores].inputs[0]),
+                  let key = projection(of: graph.nodes[scores].inputs[1]),
+                  let value = projection(of: node.inputs[1]) else { return nil }
+            let queryShape = graph.values[graph.nodes[scores].inputs[0]].shape
+            guard let headSize = queryShape.last, headSize > 0 else { return nil }
+            let numHeads = queryShape.count >= 3 ? queryShape[queryShape.count - 3] : 1
+            let keyFeatures = graph.values[key.features].shape.last ?? 0
+            let qkv = [query.linear, key.linear, value.linear].sorted()
+            return AttentionCore(qkv: qkv, output: outputProjection(from: node.outputs[0]),
+                                 numHeads: numHeads, numKVHeads: max(1, keyFeatures / headSize), headSize: headSize)
+        }
+    }
+
+    /// The `matmul` that computed the scores behind probabilities `valueID`, walking back through
+    /// scaling, masking, softmax and dropout.
+    private func scoresMatmul(feeding valueID: Int) -> Int? {
+        let producer = graph.producer(of: valueID)
+        if producer.op == GraphOps.matmul { return producer.id }
+        guard GraphOps.scoreToProbability.contains(producer.op) else { return nil }
+        for input in producer.inputs {
+            if let found = scoresMatmul(feeding: input) { return found }
+        }
+        return nil
+    }
+
+    /// The linear whose output reaches `valueID` through layout ops, and the value that carries its
+    /// features for this path (the linear's output, or the piece a `split` cut from it).
+    private func projection(of valueID: Int) -> (linear: Int, features: Int)? {
+        let producer = graph.producer(of: valueID)
+        if producer.op == GraphOps.linear { return (producer.id, valueID) }
+        guard GraphOps.layout.contains(producer.op) else { return nil }
+        for input in producer.inputs {
+            guard let found = projection(of: input) else { continue }
+            let cutFromLinear = producer.op == "split" && graph.values[found.features].producer == found.linear
+            return cutFromLinear ? (found.linear, valueID) : found
+        }
+        return nil
+    }
+
+    /// The linear that reads the context `valueID` (after merging heads) as its data input.
+    private func outputProjection(from valueID: Int) -> Int? {
+        for userIndex in graph.users(of: valueID) {
+            let user = graph.nodes[userIndex]
+            if user.op == GraphOps.linear, user.inputs.first == valueID { return user.id }
+            if GraphOps.layout.contains(user.op), let output = user.outputs.first, let found = outputProjection(from: output) {
+                return found
+            }
+        }
+        return nil
+    }
+}

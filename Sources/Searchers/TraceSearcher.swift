@@ -1,0 +1,74 @@
+import Foundation
+import Models
+import Tensor
+import Tracer
+
+/// The traced model every graph searcher reads: the model, the inputs it ran on and the Graph.
+/// INC's `JitBasicSearcher`; where INC traces once per searcher, slimtrace traces once and every
+/// searcher reads the same graph.
+public final class TraceSearcher {
+    /// The model's module tree.
+    public let model: Module
+    /// The inputs the trace ran on, by name.
+    public let inputs: [(name: String, tensor: Tensor)]
+    /// The recorded forward pass.
+    public let graph: Graph
+    /// Wall-clock seconds the traced forward took.
+    public let traceSeconds: Double
+
+    /// Traces `model` on `inputs`: the given batch, or INC's placeholder (ones) when nil.
+    /// With `meta`, only shapes flow (no weight is read).
+    public init(model: any TransformerModel, inputs: ModelInputs) throws {
+        try model.validate(inputs)
+        let start = DispatchTime.now()
+        let (_, graph) = try Tracer.trace(model: model, inputs: inputs.entries) { stamped in
+            try model.forward(ModelInputs(zip(inputs.entries, stamped).map { ($0.0.name, $0.1) }))
+        }
+        self.model = model
+        self.inputs = inputs.entries
+        self.graph = graph
+        traceSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    /// Traces any module tree with a forward of your own over named inputs (a model built in code).
+    public init(module: Module, inputs: [(name: String, tensor: Tensor)], forward: ([Tensor]) throws -> Tensor) throws {
+        let start = DispatchTime.now()
+        let (_, graph) = try Tracer.trace(model: module, inputs: inputs, forward)
+        model = module
+        self.inputs = inputs
+        self.graph = graph
+        traceSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    /// INC's placeholder rule for a model that declares no input: the first parameter 4-D →
+    /// `[1, 3, 512, 512]` f32; 2-D → `[1, 16]` int64; otherwise `[1, 16]` int64 with a warning.
+    public static func incPlaceholder(for module: Module) -> (shape: [Int], dtype: DType, warning: String?) {
+        switch module.namedParameters().first?.parameter.shape.count {
+        case 4: ([1, 3, 512, 512], .f32, nil)
+        case 2: ([1, 16], .i64, nil)
+        default: ([1, 16], .i64, "cannot generate a placeholder input automatically; using [1, 16] int64")
+        }
+    }
+
+    /// The graph as IR text lines (INC's `flatten_static_graph`).
+    public var irLines: [String] { graph.irLines() }
+
+    /// The `linear` nodes (Linear and Conv1D calls) in execution order.
+    public var linearNodes: [Node] { graph.nodes.filter { $0.op == GraphOps.linear } }
+
+    /// The module path a node ran in (`""` for the root or none).
+    func path(of node: Node) -> String { node.scope?.path ?? "" }
+}
+
+/// Op names the searchers treat specially.
+enum GraphOps {
+    static let linear = "linear"
+    static let matmul = "matmul"
+    /// INC's `JIT_SUPPORT_OPS` minus `linear`: the elementwise ops a channel passes through unchanged.
+    static let channelPreserving: Set<String> = ["dropout", "gelu", "silu", "relu", "mul", "add"]
+    /// Ops that only reshape or reorder a tensor, or rotate within a head (the q/k/v paths of attention).
+    static let layout: Set<String> = ["reshape", "permute", "transpose", "contiguous", "narrow", "select", "unsqueeze",
+                                      "squeeze", "expand", "split", "to", "rotary", "dropout", "mul", "div", "concat"]
+    /// Ops between the attention scores and the probabilities (scaling, masking, softmax).
+    static let scoreToProbability: Set<String> = ["softmax", "dropout", "masked_fill", "add", "div", "mul", "to", "where", "contiguous"]
+}

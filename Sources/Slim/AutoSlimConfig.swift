@@ -1,0 +1,45 @@
+import Searchers
+
+/// Errors in the auto-slim configuration request.
+public enum AutoSlimConfigError: Error, Equatable, CustomStringConvertible {
+    case invalidSetting(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidSetting(text): "--set \"\(text)\": expected key=value"
+        }
+    }
+}
+
+/// INC's `parse_auto_slim_config`: the pruning configs that make a model slimmable, for a Python user
+/// to feed to INC's pruner: one `channelx1` config over every Linear2Linear root when
+/// `0 < ffn2Sparsity < 1`, and one `mha` config when `0 < mhaSparsity < 1`, each with the extra
+/// settings appended.
+public enum AutoSlimConfig {
+    /// The config list, keys in INC's order (`op_names`, `pattern`, `target_sparsity`, then the settings).
+    public static func make(linear2linear: [Linear2LinearFinding], ffn2Sparsity: Double, mhaSparsity: Double,
+                            settings: [(key: String, value: JSONValue)] = []) -> JSONValue {
+        var configs: [JSONValue] = []
+        if ffn2Sparsity > 0, ffn2Sparsity < 1 {
+            configs.append(.object([
+                ("op_names", .array(linear2linear.map { .string($0.rootLinear) })),
+                ("pattern", .string("channelx1")),
+                ("target_sparsity", .number(ffn2Sparsity)),
+            ] + settings))
+        }
+        if mhaSparsity > 0, mhaSparsity < 1 {
+            configs.append(.object([("pattern", .string("mha")), ("target_sparsity", .number(mhaSparsity))] + settings))
+        }
+        return .array(configs)
+    }
+
+    /// Parses `key=value` settings (values as JSON where they parse, else strings).
+    public static func parseSettings(_ arguments: [String]) throws -> [(key: String, value: JSONValue)] {
+        try arguments.map { argument in
+            guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
+                throw AutoSlimConfigError.invalidSetting(argument)
+            }
+            return (String(argument[..<equals]), JSONValue.parsingArgument(String(argument[argument.index(after: equals)...])))
+        }
+    }
+}

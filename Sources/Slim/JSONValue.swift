@@ -1,0 +1,61 @@
+import Foundation
+
+/// A JSON value whose objects keep their key order, for output that must list keys the way INC's
+/// Python dictionaries do.
+public indirect enum JSONValue: Equatable, Sendable, Decodable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case object([(key: String, value: JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        lhs.rendered() == rhs.rendered()
+    }
+
+    /// Parses a `--set` value: JSON when it is valid JSON (`10`, `0.5`, `true`, `"x"`, `[1,2]`), else the text as a string.
+    public static func parsingArgument(_ text: String) -> JSONValue {
+        (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
+    }
+
+    /// The value as JSON text, objects in key order, indented by `indent` spaces per level (0: one line).
+    public func rendered(indent: Int = 0, level: Int = 0) -> String {
+        let newline = indent > 0 ? "\n" : ""
+        let pad = String(repeating: " ", count: indent * (level + 1))
+        let closingPad = String(repeating: " ", count: indent * level)
+        let separator = indent > 0 ? ": " : ":"
+        switch self {
+        case let .string(text): return JSONValue.quoted(text)
+        case let .number(value):
+            return value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        case let .bool(value): return String(value)
+        case .null: return "null"
+        case let .array(items):
+            guard !items.isEmpty else { return "[]" }
+            return "[" + newline + items.map { pad + $0.rendered(indent: indent, level: level + 1) }.joined(separator: "," + newline) + newline + closingPad + "]"
+        case let .object(entries):
+            guard !entries.isEmpty else { return "{}" }
+            return "{" + newline + entries.map { pad + JSONValue.quoted($0.key) + separator + $0.value.rendered(indent: indent, level: level + 1) }
+                .joined(separator: "," + newline) + newline + closingPad + "}"
+        }
+    }
+
+    private static func quoted(_ text: String) -> String {
+        let data = try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self).dropFirst().dropLast().description
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else {
+            let dictionary = try container.decode([String: JSONValue].self)
+            self = .object(dictionary.keys.sorted().map { ($0, dictionary[$0]!) })
+        }
+    }
+}

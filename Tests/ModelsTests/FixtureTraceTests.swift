@@ -1,0 +1,49 @@
+import Models
+import Tensor
+import Testing
+import TestFixtures
+import Tracer
+
+/// Tracing every fixture checkpoint: one `linear` node per Linear/Conv1D call, scoped to that
+/// module, and the same graph whether the weights are real or meta.
+@Suite struct FixtureTraceTests {
+    static let cases = Fixtures.searchCases + Fixtures.prunedCases
+
+    static func trace(_ name: String, meta: Bool) throws -> Graph {
+        let checkpoint = try Checkpoint(directory: Fixtures.model(name))
+        let model: any TransformerModel
+        if meta {
+            model = try Architectures.build(config: checkpoint.config, parameterNames: checkpoint.tensorNames)
+        } else {
+            model = try checkpoint.loadModel()
+        }
+        let inputs = try PlaceholderInputs.make(for: model, shape: nil, dtype: nil, meta: meta)
+        return try Tracer.trace(model: model, inputs: inputs.entries) { stamped in
+            try model.forward(ModelInputs(zip(inputs.entries, stamped).map { ($0.0.name, $0.1) }))
+        }.graph
+    }
+
+    @Test(arguments: cases)
+    func everyLinearCallIsOneLinearNodeInItsModule(_ name: String) throws {
+        let graph = try Self.trace(name, meta: false)
+        let checkpoint = try Checkpoint(directory: Fixtures.model(name))
+        let model = try Architectures.build(config: checkpoint.config, parameterNames: checkpoint.tensorNames)
+        let linearModules = model.namedModules().filter { $0.module is Linear || $0.module is Conv1D }.map(\.path)
+        let linearNodes = graph.nodes.filter { $0.op == "linear" }
+        #expect(linearNodes.allSatisfy { ["Linear", "Conv1D"].contains($0.scope?.typeName ?? "") },
+                "\(name): a linear op ran outside a Linear/Conv1D module")
+        let calledPaths = linearNodes.compactMap { $0.scope?.path }
+        #expect(calledPaths.count == Set(calledPaths).count, "\(name): a linear module ran twice")
+        #expect(Set(calledPaths) == Set(linearModules), "\(name): linear modules never called: \(Set(linearModules).subtracting(calledPaths))")
+    }
+
+    @Test(arguments: cases)
+    func metaTraceEqualsRealTrace(_ name: String) throws {
+        let real = try Self.trace(name, meta: false)
+        let meta = try Self.trace(name, meta: true)
+        #expect(meta.nodes.map(\.op) == real.nodes.map(\.op), "\(name): op sequences differ")
+        #expect(meta.nodes.map(\.scope) == real.nodes.map(\.scope), "\(name): scopes differ")
+        #expect(meta.values.map(\.shape) == real.values.map(\.shape), "\(name): shapes differ")
+        #expect(meta.irLines() == real.irLines(), "\(name): IR differs")
+    }
+}
