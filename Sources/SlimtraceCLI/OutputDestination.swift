@@ -5,7 +5,11 @@ enum OutputDestination {
     /// Writes `text` to the file at `path`, or to standard output when `path` is nil.
     static func write(_ text: String, to path: String?) throws {
         guard let path else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            do {
+                try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+            } catch {
+                throw CLIError.cannotWrite(path: "standard output", detail: error.localizedDescription)
+            }
             return
         }
         let url = URL(fileURLWithPath: path)

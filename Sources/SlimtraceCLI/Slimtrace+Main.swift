@@ -68,7 +68,7 @@ extension Slimtrace {
 
     /// Writes `line` and a newline to standard error.
     public static func writeToStandardError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
     }
 
     /// `text` with its lines joined by spaces (an error is one line).

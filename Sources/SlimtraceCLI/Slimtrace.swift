@@ -24,7 +24,10 @@ public struct Slimtrace: ParsableCommand {
 
         Errors print one line, `error: ...`, naming the file or argument at fault, and exit with status 1.
         """,
-        // One line per command; the default subcommand (when there is one) goes in `defaultSubcommand:`.
+        // One line per command. A new command is a `ParsableCommand` in its own file that takes
+        // `@OptionGroup var checkpoint: ModelArguments` (MODEL) and, when it runs the model,
+        // `@OptionGroup var input: InputOptions` (--shape/--dtype/--inputs); the default
+        // subcommand, when there is one, also goes in `defaultSubcommand:`.
         subcommands: [
             Trace.self,
             Run.self,
