@@ -43,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "SlimtraceCLI",
-            dependencies: ["Models", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Searchers", "Slim", "Models", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "slimtrace",
