@@ -32,6 +32,7 @@ public struct Slimtrace: ParsableCommand {
             Search.self,
             Trace.self,
             Run.self,
+            Config.self,
         ],
         defaultSubcommand: Search.self
     )
