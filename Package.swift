@@ -49,6 +49,10 @@ let package = Package(
             dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
+            name: "SlimTests",
+            dependencies: ["Slim", "Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
+        ),
+        .testTarget(
             name: "TensorTests",
             dependencies: ["Tensor"],
             resources: [.copy("Fixtures")]
