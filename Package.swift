@@ -63,6 +63,10 @@ let package = Package(
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(
+            name: "SlimTests",
+            dependencies: ["Slim", "Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
+        ),
+        .testTarget(
             name: "TensorTests",
             dependencies: ["Tensor"],
             resources: [.copy("Fixtures")]
