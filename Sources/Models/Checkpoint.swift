@@ -83,8 +83,7 @@ public final class Checkpoint {
                 throw ModelError.missingTensor(name: names[0], file: directory.path)
             }
             let stored = try tensor(named: name)
-            let acceptsStoredShape = config.isSlimmed && stored.rank == parameter.shape.count
-            guard stored.shape == parameter.shape || acceptsStoredShape else {
+            guard config.accepts(storedShape: stored.shape, expected: parameter.shape) else {
                 throw ModelError.shapeMismatch(tensor: name, file: directory.path, expected: parameter.shape, actual: stored.shape)
             }
             guard stored.dtype.isFloatingPoint else {

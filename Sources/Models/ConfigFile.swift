@@ -46,6 +46,13 @@ public struct ConfigFile: Sendable {
         isSlimmed = dictionary["slimtrace"] is [String: Any]
     }
 
+    /// Whether a stored tensor of `stored` shape can fill a parameter the config sizes as `expected`:
+    /// equal shapes always; in a slimmed checkpoint (a `slimtrace` section), any shape of the same
+    /// rank, since slimming narrows layers one by one and the sizes then come from the tensors.
+    public func accepts(storedShape stored: [Int], expected: [Int]) -> Bool {
+        stored == expected || (isSlimmed && stored.count == expected.count)
+    }
+
     /// Decodes the family's config struct; a missing key or a wrong type is an error naming the key.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         do {

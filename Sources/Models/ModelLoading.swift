@@ -55,18 +55,19 @@ public enum ModelLoading {
             return LoadedModel(model: try Checkpoint(directory: directory).loadModel(), directory: directory, isMeta: false, metaReason: nil)
         }
         let model = try Architectures.build(config: config, parameterNames: Set(headers.map(\.name)))
-        if !headers.isEmpty { try checkShapes(of: model, against: headers, directory: directory) }
+        if !headers.isEmpty { try checkShapes(of: model, against: headers, config: config, directory: directory) }
         return LoadedModel(model: model, directory: directory, isMeta: true, metaReason: reason)
     }
 
-    /// Every parameter (once per shared parameter) must be in the headers with the shape the config implies.
-    static func checkShapes(of model: Module, against headers: [SafetensorsEntry], directory: URL) throws {
+    /// Every parameter (once per shared parameter) must be in the headers with a shape the config
+    /// accepts; the parameter takes the stored shape (as meta).
+    static func checkShapes(of model: Module, against headers: [SafetensorsEntry], config: ConfigFile, directory: URL) throws {
         let byName = Dictionary(headers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for (names, parameter) in model.uniqueParameters() {
             guard let entry = names.lazy.compactMap({ byName[$0] }).first else {
                 throw ModelError.missingTensor(name: names[0], file: directory.path)
             }
-            guard entry.shape == parameter.shape else {
+            guard config.accepts(storedShape: entry.shape, expected: parameter.shape) else {
                 throw ModelError.shapeMismatch(tensor: entry.name, file: directory.path, expected: parameter.shape, actual: entry.shape)
             }
             guard entry.dtype.isFloatingPoint else {
