@@ -22,7 +22,7 @@ public enum SlimError: Error, LocalizedError, Equatable {
         switch self {
         case let .invalidOption(name, detail): "slim option \(name): \(detail)"
         case let .outputExists(path):
-            "\(path): the output folder exists and is not empty (pass force to replace it)"
+            "\(path): the output folder exists and is not empty (--force replaces it)"
         case let .outputIsInput(path): "\(path): the output folder is the checkpoint being slimmed; choose another folder"
         case let .unsupportedModule(path, detail): "module \(path): \(detail)"
         case let .unsupportedTensor(detail): "cannot slim: \(detail)"

@@ -33,6 +33,7 @@ public struct Slimtrace: ParsableCommand {
             Trace.self,
             Run.self,
             Config.self,
+            SlimCommand.self,
         ],
         defaultSubcommand: Search.self
     )
