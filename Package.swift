@@ -10,14 +10,17 @@ let package = Package(
         .library(name: "Searchers", targets: ["Searchers"]),
         .library(name: "Slim", targets: ["Slim"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
-    ],
     targets: [
         .systemLibrary(
             name: "CBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
+        ),
+        // zlib (raw inflate and CRC-32 for the zip reader): zlib.h is on the default include
+        // path, so no pkg-config lookup is needed.
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         .target(
             name: "Tensor",
@@ -29,7 +32,7 @@ let package = Package(
         ),
         .target(
             name: "Models",
-            dependencies: ["Tensor", "Tracer", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Tensor", "Tracer", "CZlib"]
         ),
         .target(
             name: "Searchers",
@@ -49,8 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SearchersTests",
-            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures",
-                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "TensorTests",
