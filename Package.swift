@@ -9,6 +9,10 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Searchers", targets: ["Searchers"]),
         .library(name: "Slim", targets: ["Slim"]),
+        .executable(name: "slimtrace", targets: ["slimtrace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .systemLibrary(
@@ -43,6 +47,14 @@ let package = Package(
             dependencies: ["Searchers", "Models", "Tracer", "Tensor"]
         ),
         .target(
+            name: "SlimtraceCLI",
+            dependencies: ["Models", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "slimtrace",
+            dependencies: ["SlimtraceCLI"]
+        ),
+        .target(
             name: "TestFixtures",
             path: "Tests/TestFixtures"
         ),
@@ -58,6 +70,10 @@ let package = Package(
             name: "TensorTests",
             dependencies: ["Tensor"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SlimtraceCLITests",
+            dependencies: ["SlimtraceCLI", "slimtrace", "Models", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "TracerTests",

@@ -74,15 +74,7 @@ public final class Checkpoint {
     /// checking shapes against what the config implies. A parameter shared by two modules (tied
     /// embeddings) is loaded once, from whichever of its names the checkpoint holds.
     public func load(into model: Module) throws {
-        var namesOfParameter: [ObjectIdentifier: [String]] = [:]
-        var order: [(ObjectIdentifier, Parameter)] = []
-        for (name, parameter) in model.namedParameters() {
-            let key = ObjectIdentifier(parameter)
-            if namesOfParameter[key] == nil { order.append((key, parameter)) }
-            namesOfParameter[key, default: []].append(name)
-        }
-        for (key, parameter) in order {
-            let names = namesOfParameter[key]!
+        for (names, parameter) in model.uniqueParameters() {
             guard let name = names.first(where: { fileOfTensor[$0] != nil }) else {
                 throw ModelError.missingTensor(name: names[0], file: directory.path)
             }

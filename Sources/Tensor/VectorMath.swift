@@ -4,11 +4,14 @@ enum VectorMath {
     typealias Vector = SIMD8<Float>
 
     /// e^x (Cephes-style: range reduction by ln 2, degree-6 polynomial, exponent bits); inputs are
-    /// clamped to ±88, where f32 e^x overflows, so the result is always finite.
+    /// clamped to ±88, where f32 e^x overflows, so the result is always finite. The rounding of
+    /// x·log2(e) to an integer uses the 1.5·2²³ trick: adding it leaves the integer in the low
+    /// mantissa bits, so no float-to-integer conversion is needed.
     @inline(__always)
     static func exp(_ input: Vector) -> Vector {
         let x = input.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
-        let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+        let shifted = x * 1.442_695_04 + 12_582_912
+        let n = shifted - 12_582_912
         var r = x - n * 0.693_359_375
         r = r + n * 2.121_944_4e-4
         var p = Vector(repeating: 1.987_569_15e-4)
@@ -18,8 +21,8 @@ enum VectorMath {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5.000_000_1e-1
         p = p * r * r + r + 1
-        let exponent = (SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int64>(n)) &+ 127) &<< 23
-        return p * unsafeBitCast(exponent, to: Vector.self)
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        return p * unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
     }
 
     /// e^x for one value, the same formula as the vector form.

@@ -69,6 +69,22 @@ open class Module {
         }
     }
 
+    /// Every distinct parameter once, in `namedParameters()` order, with all the dotted names it
+    /// has (a parameter shared by two modules, such as tied embeddings, has two).
+    public func uniqueParameters() -> [(names: [String], parameter: Parameter)] {
+        var position: [ObjectIdentifier: Int] = [:]
+        var result: [(names: [String], parameter: Parameter)] = []
+        for (name, parameter) in namedParameters() {
+            if let index = position[ObjectIdentifier(parameter)] {
+                result[index].names.append(name)
+            } else {
+                position[ObjectIdentifier(parameter)] = result.count
+                result.append(([name], parameter))
+            }
+        }
+        return result
+    }
+
     /// Runs a forward body inside this module's scope so a tracer records which module each op
     /// ran in. Balanced by construction: the scope is left however `body` ends.
     public func scoped<R>(_ body: () throws -> R) rethrows -> R {

@@ -1,0 +1,49 @@
+// package-benchmark suite for the tensor runtime: every op next to its bare baseline on the same
+// shape (linear vs cblas_sgemm at BERT-base shapes; softmax, layerNorm, gelu, add vs memcpy on
+// [128, 3072] f32). One benchmark iteration is one call, so
+//   throughput (#/s) × 2·M·N·K / 10⁹ = GFLOP/s        (linear, cblas_sgemm)
+//   throughput (#/s) × bytes moved / 10⁹ = GB/s         (elementwise, memcpy)
+// and each benchmark also reports that rate directly as a custom metric (MFLOP/s or MB/s,
+// larger is better). `swift run -c release RatioReport` prints the ratios themselves.
+//
+//   swift package benchmark --target TensorBenchmarks
+import Benchmark
+import Workloads
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput],
+        timeUnits: .microseconds,
+        warmupIterations: 10,
+        scalingFactor: .one,
+        maxDuration: .seconds(2),
+        maxIterations: 1_000
+    )
+
+    let comparisons: [Comparison]
+    do {
+        comparisons = try Workloads.all()
+    } catch {
+        fatalError("building the benchmark inputs failed: \(error)")
+    }
+
+    var registered = Set<String>()
+    for workload in comparisons.flatMap({ [$0.op, $0.baseline] }) {
+        let name = "\(workload.name) \(workload.shape)"
+        guard registered.insert(name).inserted else { continue } // memcpy is every elementwise op's baseline
+        let rate: BenchmarkMetric
+        let scale: Double
+        switch workload.work {
+        case .flops: (rate, scale) = (.custom("MFLOP/s", polarity: .prefersLarger, useScalingFactor: false), 1e3)
+        case .bytes: (rate, scale) = (.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false), 1e3)
+        }
+        Benchmark(name, configuration: .init(metrics: [.wallClock, .throughput, rate])) { benchmark in
+            for _ in benchmark.scaledIterations {
+                let start = monotonicNanoseconds()
+                try workload.call()
+                let seconds = Double(monotonicNanoseconds() - start) / 1e9
+                benchmark.measurement(rate, Int((workload.work.rate(seconds: seconds) * scale).rounded()))
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+// Benchmarks for slimtrace's tensor runtime, in their own package so that building and testing
+// the tool never builds the benchmark harness (ordo-one/benchmark and its dependencies).
+//
+//   swift run -c release RatioReport                        # op vs bare baseline, interleaved, one table
+//   swift package benchmark --target TensorBenchmarks       # package-benchmark's full statistics
+import PackageDescription
+
+let package = Package(
+    name: "slimtrace-benchmarks",
+    dependencies: [
+        .package(name: "slimtrace", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // The same OpenBLAS the root package's `CBLAS` target links, under its own module name, so the
+        // bare `cblas_sgemm` baseline needs no change to the root package.
+        .systemLibrary(
+            name: "BareBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // The workloads (shapes, inputs, one op call each) and their bare baselines, shared by
+        // both runners so they measure the same thing.
+        .target(
+            name: "Workloads",
+            dependencies: [
+                "BareBLAS",
+                .product(name: "Tensor", package: "slimtrace"),
+            ]
+        ),
+        .executableTarget(
+            name: "RatioReport",
+            dependencies: ["Workloads"]
+        ),
+        .executableTarget(
+            name: "TensorBenchmarks",
+            dependencies: [
+                "Workloads",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/TensorBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+    ]
+)

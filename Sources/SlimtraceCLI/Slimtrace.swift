@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+
+/// The `slimtrace` command line: the root command and its subcommands.
+///
+/// The executable is a thin `@main` that calls `Slimtrace.main()`; tests drive the same commands
+/// in-process with `Slimtrace.parseAsRoot([...])` or `Slimtrace.execute([...])`.
+public struct Slimtrace: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "slimtrace",
+        abstract: "Trace Hugging Face checkpoints through slimtrace's own tensor runtime.",
+        discussion: """
+        MODEL is a Hugging Face checkpoint folder: config.json plus model.safetensors (or shards \
+        listed in model.safetensors.index.json). Inputs are placeholders (ones of --shape and \
+        --dtype, as Intel Neural Compressor traces) or real batches from --inputs: a .safetensors \
+        file of named tensors (one batch) or a .jsonl file with one JSON object per line, e.g.
+          {"input_ids": [[101, 2023, 102]], "attention_mask": [[1, 1, 1]]}
+
+        Examples:
+          slimtrace trace Examples/tiny-bert
+          slimtrace trace Examples/tiny-bert --shape 2,32 --format dot -o bert.dot
+          slimtrace run Examples/tiny-bert \\
+              --inputs Examples/tiny-bert/inputs.jsonl --output logits.safetensors
+
+        Errors print one line, `error: ...`, naming the file or argument at fault, and exit with status 1.
+        """,
+        // One line per command. A new command is a `ParsableCommand` in its own file that takes
+        // `@OptionGroup var checkpoint: ModelArguments` (MODEL) and, when it runs the model,
+        // `@OptionGroup var input: InputOptions` (--shape/--dtype/--inputs); the default
+        // subcommand, when there is one, also goes in `defaultSubcommand:`.
+        subcommands: [
+            Trace.self,
+            Run.self,
+        ]
+    )
+
+    public init() {}
+}
