@@ -48,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "SlimtraceCLI",
-            dependencies: ["Models", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Searchers", "Slim", "Models", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "slimtrace",
@@ -65,6 +65,10 @@ let package = Package(
         .testTarget(
             name: "SearchersTests",
             dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
+        ),
+        .testTarget(
+            name: "SlimTests",
+            dependencies: ["Slim", "Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "TensorTests",

@@ -255,16 +255,20 @@ final class BertEmbeddings: Module {
 }
 
 /// `BertSelfAttention`: query/key/value projections, scaled dot-product scores, softmax, context.
+/// The head size comes from the config (`hidden_size / num_attention_heads`), the number of heads
+/// from the query's rows, so a layer whose heads were slimmed away runs with the heads it has.
 final class BertSelfAttention: Module {
-    let heads: Int
     let headSize: Int
     let query: Linear
     let key: Linear
     let value: Linear
     let dropout: Dropout
 
+    /// Heads of this layer: the query's output features over the head size.
+    var heads: Int { query.outFeatures / headSize }
+
     init(_ config: BertConfiguration) {
-        heads = config.numAttentionHeads
+        let heads = config.numAttentionHeads
         headSize = config.headSize
         query = Linear(inFeatures: config.hiddenSize, outFeatures: heads * headSize)
         key = Linear(inFeatures: config.hiddenSize, outFeatures: heads * headSize)
@@ -281,6 +285,7 @@ final class BertSelfAttention: Module {
     func callAsFunction(_ hidden: Tensor, paddingMask: Tensor?) throws -> Tensor {
         try scoped {
             let (batch, length) = (hidden.shape[0], hidden.shape[1])
+            // `-1`: as many heads as the projections have (`heads`).
             func split(_ projected: Tensor) throws -> Tensor {
                 try projected.view([batch, length, -1, headSize]).transpose(1, 2)
             }

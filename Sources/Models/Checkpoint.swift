@@ -73,13 +73,18 @@ public final class Checkpoint {
     /// Replaces every parameter of `model` with the checkpoint's tensor of the same dotted name,
     /// checking shapes against what the config implies. A parameter shared by two modules (tied
     /// embeddings) is loaded once, from whichever of its names the checkpoint holds.
+    ///
+    /// A slimmed checkpoint (its config has a `slimtrace` section) keeps the original config's
+    /// sizes while some layers are narrower: there a parameter takes the stored shape whenever the
+    /// rank agrees, and the modules read their sizes from their weights.
     public func load(into model: Module) throws {
         for (names, parameter) in model.uniqueParameters() {
             guard let name = names.first(where: { fileOfTensor[$0] != nil }) else {
                 throw ModelError.missingTensor(name: names[0], file: directory.path)
             }
             let stored = try tensor(named: name)
-            guard stored.shape == parameter.shape else {
+            let acceptsStoredShape = config.isSlimmed && stored.rank == parameter.shape.count
+            guard stored.shape == parameter.shape || acceptsStoredShape else {
                 throw ModelError.shapeMismatch(tensor: name, file: directory.path, expected: parameter.shape, actual: stored.shape)
             }
             guard stored.dtype.isFloatingPoint else {

@@ -11,6 +11,9 @@ public struct ConfigFile: Sendable {
     public let modelType: String
     /// `architectures` (may be empty).
     public let architectures: [String]
+    /// True when the config has a `slimtrace` section: the checkpoint was slimmed, and its layers'
+    /// sizes (feed-forward width, head count) come from its tensors, not from this config.
+    public let isSlimmed: Bool
 
     /// Reads and checks `config.json` at `url`.
     public init(url: URL) throws {
@@ -40,6 +43,7 @@ public struct ConfigFile: Sendable {
         }
         modelType = type
         architectures = dictionary["architectures"] as? [String] ?? []
+        isSlimmed = dictionary["slimtrace"] is [String: Any]
     }
 
     /// Decodes the family's config struct; a missing key or a wrong type is an error naming the key.

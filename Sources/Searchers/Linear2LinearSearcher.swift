@@ -40,7 +40,7 @@ public struct Linear2LinearSearcher {
         var walk = BackwardWalk(graph: graph)
         return trace.linearNodes.compactMap { root in
             guard let input = root.inputs.first, walk.frontiers(of: input).isEmpty else { return nil }
-            return StoppedLinear(linear: trace.path(of: root), stoppedAt: describe(graph.producer(of: input).id))
+            return StoppedLinear(linear: trace.path(of: root), stoppedAt: describe(walk.firstStop(from: input)))
         }
     }
 
@@ -76,6 +76,13 @@ struct BackwardWalk {
         return result
     }
 
+    /// The first node, walking back from `valueID` as the search does, whose op ends the walk.
+    func firstStop(from valueID: Int) -> Int {
+        let producer = graph.producer(of: valueID)
+        guard GraphOps.channelPreserving.contains(producer.op), let first = producer.inputs.first else { return producer.id }
+        return firstStop(from: first)
+    }
+
     /// The nodes from `frontier` to `root` along channel-preserving ops (for explanations).
     func path(from frontier: Int, to root: Int) -> [Int] {
         var path = [root]
@@ -97,7 +104,8 @@ struct BackwardWalk {
 
 /// The `safe` check: every use of a frontier's output, followed forward through channel-preserving
 /// ops, must end in the root's data input, and every add/mul on the way must join only values that
-/// themselves come from the frontiers (no residual). Returns the offending node, or nil when safe.
+/// themselves come from the frontiers (no residual). Returns the offending node (a joining add/mul
+/// when there is one, as the most telling reason; else the first other use), or nil when safe.
 struct ForwardCheck {
     let graph: Graph
     private var backward: BackwardWalk
@@ -111,23 +119,26 @@ struct ForwardCheck {
         let frontierSet = Set(frontiers)
         var visited = Set<Int>()
         var pending = frontiers.flatMap { graph.nodes[$0].outputs }
-        if let output = pending.first(where: { graph.outputs.contains($0) }) { return graph.values[output].producer }
+        var firstOtherUse: Int?
+        if let output = pending.first(where: { graph.outputs.contains($0) }) { firstOtherUse = graph.values[output].producer }
         while let value = pending.popLast() {
             guard visited.insert(value).inserted else { continue }
             for userIndex in graph.users(of: value) {
                 let user = graph.nodes[userIndex]
                 if userIndex == root, user.inputs.first == value, !user.inputs.dropFirst().contains(value) { continue }
-                guard GraphOps.channelPreserving.contains(user.op) else { return userIndex }
-                for other in user.inputs where other != value {
-                    if isScalarConstant(other) { continue }
+                guard GraphOps.channelPreserving.contains(user.op) else {
+                    firstOtherUse = firstOtherUse ?? userIndex
+                    continue
+                }
+                for other in user.inputs where other != value && !isScalarConstant(other) {
                     let sources = backward.frontiers(of: other)
                     if sources.isEmpty || !sources.allSatisfy(frontierSet.contains) { return userIndex }
                 }
-                if user.outputs.contains(where: graph.outputs.contains) { return userIndex }
+                if user.outputs.contains(where: graph.outputs.contains) { firstOtherUse = firstOtherUse ?? userIndex }
                 pending += user.outputs
             }
         }
-        return nil
+        return firstOtherUse
     }
 
     private func isScalarConstant(_ valueID: Int) -> Bool {

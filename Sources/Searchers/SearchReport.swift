@@ -20,6 +20,8 @@ public struct SearchReport: Codable, Sendable {
 
     /// The root module's class (`BertForSequenceClassification`).
     public var model: String
+    /// The searchers that ran (a finding list is absent, and `head` null, for one that did not).
+    public var searchers: [SearcherKind]
     /// The inputs the trace ran on.
     public var inputs: [Input]
     /// Linear2Linear findings, when that searcher ran.
@@ -40,7 +42,7 @@ public struct SearchReport: Codable, Sendable {
     public var searchSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case model, inputs, linear2linear, mha, head, recipe
+        case model, searchers, inputs, linear2linear, mha, head, recipe
         case stoppedLinears = "stopped_linears"
         case graphNodes = "graph_nodes"
         case traceSeconds = "trace_seconds"
@@ -52,6 +54,7 @@ public struct SearchReport: Codable, Sendable {
                 recipe: [String: [String]]? = nil, explain: Bool = false) throws {
         let start = DispatchTime.now()
         model = trace.model.typeName
+        self.searchers = SearcherKind.allCases.filter(searchers.contains)
         inputs = trace.inputs.map { Input(name: $0.name, shape: $0.tensor.shape, dtype: $0.tensor.dtype.rawValue) }
         let linearSearch = Linear2LinearSearcher(trace: trace)
         linear2linear = searchers.contains(.linear2linear) ? linearSearch.search(explain: explain) : nil
@@ -62,6 +65,21 @@ public struct SearchReport: Codable, Sendable {
         graphNodes = trace.graph.nodes.count
         traceSeconds = trace.traceSeconds
         searchSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(model, forKey: .model)
+        try container.encode(searchers, forKey: .searchers)
+        try container.encode(inputs, forKey: .inputs)
+        try container.encodeIfPresent(linear2linear, forKey: .linear2linear)
+        try container.encodeIfPresent(mha, forKey: .mha)
+        if searchers.contains(.head) { try container.encode(head, forKey: .head) }
+        try container.encodeIfPresent(recipe, forKey: .recipe)
+        try container.encodeIfPresent(stoppedLinears, forKey: .stoppedLinears)
+        try container.encode(graphNodes, forKey: .graphNodes)
+        try container.encode(traceSeconds, forKey: .traceSeconds)
+        try container.encode(searchSeconds, forKey: .searchSeconds)
     }
 
     /// The report as JSON (keys sorted, pretty printed).

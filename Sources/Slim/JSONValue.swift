@@ -20,7 +20,9 @@ public indirect enum JSONValue: Equatable, Sendable, Decodable {
     }
 
     /// The value as JSON text, objects in key order, indented by `indent` spaces per level (0: one line).
-    public func rendered(indent: Int = 0, level: Int = 0) -> String {
+    /// With `compactNumberArrays`, an array of numbers stays on one line (`[1, 3]`), so a list of
+    /// removed channels does not take a line per channel.
+    public func rendered(indent: Int = 0, level: Int = 0, compactNumberArrays: Bool = false) -> String {
         let newline = indent > 0 ? "\n" : ""
         let pad = String(repeating: " ", count: indent * (level + 1))
         let closingPad = String(repeating: " ", count: indent * level)
@@ -33,10 +35,16 @@ public indirect enum JSONValue: Equatable, Sendable, Decodable {
         case .null: return "null"
         case let .array(items):
             guard !items.isEmpty else { return "[]" }
-            return "[" + newline + items.map { pad + $0.rendered(indent: indent, level: level + 1) }.joined(separator: "," + newline) + newline + closingPad + "]"
+            if compactNumberArrays, items.allSatisfy({ if case .number = $0 { true } else { false } }) {
+                return "[" + items.map { $0.rendered() }.joined(separator: indent > 0 ? ", " : ",") + "]"
+            }
+            return "[" + newline + items.map { pad + $0.rendered(indent: indent, level: level + 1, compactNumberArrays: compactNumberArrays) }
+                .joined(separator: "," + newline) + newline + closingPad + "]"
         case let .object(entries):
             guard !entries.isEmpty else { return "{}" }
-            return "{" + newline + entries.map { pad + JSONValue.quoted($0.key) + separator + $0.value.rendered(indent: indent, level: level + 1) }
+            return "{" + newline + entries.map {
+                pad + JSONValue.quoted($0.key) + separator + $0.value.rendered(indent: indent, level: level + 1, compactNumberArrays: compactNumberArrays)
+            }
                 .joined(separator: "," + newline) + newline + closingPad + "}"
         }
     }

@@ -2,8 +2,10 @@ import Foundation
 
 /// Where a command writes its result: standard output or a file (`--output`).
 enum OutputDestination {
-    /// Writes `text` to the file at `path`, or to standard output when `path` is nil.
-    static func write(_ text: String, to path: String?) throws {
+    /// Writes `text` to the file at `path`, or to standard output when `path` is nil, ending it
+    /// with a newline when it has none.
+    static func write(_ body: String, to path: String?) throws {
+        let text = body.hasSuffix("\n") ? body : body + "\n"
         guard let path else {
             do {
                 try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))

@@ -36,7 +36,7 @@ extension Slimtrace {
                 if !text.isEmpty { writeHelp(text) }
                 return 0
             }
-            reportError("error: " + oneLine(message(for: error)) + helpHint(for: arguments))
+            reportError("error: " + (unknownCommand(in: arguments) ?? oneLine(message(for: error))) + helpHint(for: arguments))
             return 1
         }
         do {
@@ -53,6 +53,16 @@ extension Slimtrace {
             reportError("error: " + describe(error))
             return 1
         }
+    }
+
+    /// With `search` the default command, `slimtrace frobnicate MODEL` would complain about MODEL;
+    /// name the word that is neither a command nor an existing path instead.
+    static func unknownCommand(in arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-"), arguments.count > 1,
+              !configuration.subcommands.contains(where: { $0._commandName == first }),
+              !FileManager.default.fileExists(atPath: first) else { return nil }
+        let commands = configuration.subcommands.map { $0._commandName }.joined(separator: ", ")
+        return "'\(first)' is neither a command (\(commands)) nor an existing checkpoint path"
     }
 
     /// The one-line message for an error a command threw: its `LocalizedError` description, on one line.

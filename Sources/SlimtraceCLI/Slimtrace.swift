@@ -29,9 +29,12 @@ public struct Slimtrace: ParsableCommand {
         // `@OptionGroup var input: InputOptions` (--shape/--dtype/--inputs); the default
         // subcommand, when there is one, also goes in `defaultSubcommand:`.
         subcommands: [
+            Search.self,
             Trace.self,
             Run.self,
-        ]
+            Config.self,
+        ],
+        defaultSubcommand: Search.self
     )
 
     public init() {}

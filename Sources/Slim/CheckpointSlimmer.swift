@@ -1,0 +1,48 @@
+import Foundation
+import Models
+
+/// Slims a checkpoint folder into a new one: loads the model, slims it (`ModelSlimmer`: search,
+/// remove zeroed channels and heads, verify the outputs), and writes the result
+/// (`SlimmedCheckpointWriter`). Nothing is written unless every step succeeded; the output folder
+/// is checked before any work is done, so a refusal to overwrite costs nothing.
+///
+/// A checkpoint with nothing zeroed slims to itself: the slim succeeds, the report says
+/// `nothingToSlim`, and the output is a copy whose tensors are the source's, byte for byte, under
+/// a config that records an empty `slimtrace` section. The output folder is therefore always a
+/// loadable checkpoint when `slim(to:)` returns.
+public struct CheckpointSlimmer {
+    public let checkpoint: Checkpoint
+    public var options: SlimOptions
+
+    public init(checkpoint: Checkpoint, options: SlimOptions = SlimOptions()) {
+        self.checkpoint = checkpoint
+        self.options = options
+    }
+
+    /// Opens the checkpoint in `directory`.
+    public init(directory: URL, options: SlimOptions = SlimOptions()) throws {
+        self.init(checkpoint: try Checkpoint(directory: directory), options: options)
+    }
+
+    /// Slims and writes the new checkpoint to `output`; returns the report.
+    @discardableResult
+    public func slim(to output: URL) throws -> SlimReport {
+        try options.validate()
+        try SlimmedCheckpointWriter.checkWritable(output, source: checkpoint, force: options.force)
+        let model = try checkpoint.loadModel()
+        var report = try ModelSlimmer(options: options).slim(model)
+        report.source = checkpoint.directory.path
+        report.output = output.path
+        if report.nothingToSlim { report.summary += "; wrote an unchanged copy" }
+        try SlimmedCheckpointWriter.write(model: model, report: report, source: checkpoint, to: output, force: options.force)
+        return report
+    }
+
+    /// Slims in memory and reports what would change, writing nothing.
+    public func dryRun() throws -> SlimReport {
+        let model = try checkpoint.loadModel()
+        var report = try ModelSlimmer(options: options).slim(model)
+        report.source = checkpoint.directory.path
+        return report
+    }
+}

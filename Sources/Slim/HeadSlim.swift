@@ -1,0 +1,107 @@
+import Searchers
+import Tensor
+import Tracer
+
+/// Removes the zeroed heads of one attention block (INC's `MHACompression`, extended to grouped-
+/// query attention and fused qkv). A query head goes when its rows in q, k and v and its columns in
+/// the output projection are all zero (weights; biases are not consulted, as in INC: the zero
+/// output-projection columns already make the head's contribution zero).
+///
+/// - Grouped-query attention: only whole groups go, a key/value head together with all its query
+///   heads, each of them all zero; one zero query head in a group whose other heads are not stays.
+/// - Fused qkv (GPT-2's `c_attn`, `Conv1D [in, (heads + 2·kv heads)·head size]`, laid out
+///   `[q | k | v]`): the head's channels are cut inside each of the three parts.
+/// - A block never loses every head: when all are zero, the highest-index group stays.
+///
+/// The head geometry (heads, key/value heads, head size) comes from the finding, which read it
+/// from the traced attention matmuls; without it the block is skipped.
+enum HeadSlim {
+    static func apply(_ finding: AttentionFinding, in model: Module) throws -> SlimOutcome {
+        let modules = finding.qkv + finding.ffn
+        func skip(_ reason: String) -> SlimOutcome {
+            .skipped(SkippedFinding(kind: .heads, modules: modules, reason: reason))
+        }
+        guard let heads = finding.numHeads, let keyValueHeads = finding.numKVHeads, let size = finding.headSize,
+              heads > 0, keyValueHeads > 0, size > 0 else {
+            return skip("head geometry unknown (the trace shows no attention matmuls)")
+        }
+        guard heads % keyValueHeads == 0 else { return skip("\(keyValueHeads) key/value heads do not divide \(heads) heads") }
+        guard finding.ffn.count == 1 else { return skip("no single output projection") }
+        let output = try Projection(path: finding.ffn[0], in: model)
+        let qkv = try finding.qkv.map { try Projection(path: $0, in: model) }
+        let (queryWidth, keyValueWidth) = (heads * size, keyValueHeads * size)
+        guard output.inFeatures == queryWidth else {
+            return skip("\(output.path) has \(output.inFeatures) input channels, \(heads) heads of \(size) need \(queryWidth)")
+        }
+
+        // Zero flags of the q, k and v output channels, and where each part starts in its weight.
+        let parts: [(projection: Projection, offset: Int)]
+        switch qkv.count {
+        case 1:
+            guard qkv[0].outFeatures == queryWidth + 2 * keyValueWidth else {
+                return skip("fused \(qkv[0].path) has \(qkv[0].outFeatures) output channels, not \(queryWidth + 2 * keyValueWidth)")
+            }
+            parts = [(qkv[0], 0), (qkv[0], queryWidth), (qkv[0], queryWidth + keyValueWidth)]
+        case 3:
+            for (projection, width) in zip(qkv, [queryWidth, keyValueWidth, keyValueWidth]) where projection.outFeatures != width {
+                return skip("\(projection.path) has \(projection.outFeatures) output channels, expected \(width)")
+            }
+            parts = qkv.map { ($0, 0) }
+        default:
+            return skip("\(qkv.count) q/k/v linears (expected 3, or 1 fused)")
+        }
+        var zeroFlags: [ObjectIdentifier: [Bool]] = [:]
+        for (projection, _) in parts where zeroFlags[ObjectIdentifier(projection.weight)] == nil {
+            zeroFlags[ObjectIdentifier(projection.weight)] = try projection.zeroOutputChannels()
+        }
+        func zeroHead(_ part: Int, _ head: Int) -> Bool {
+            let flags = zeroFlags[ObjectIdentifier(parts[part].projection.weight)]!
+            let start = parts[part].offset + head * size
+            return flags[start..<(start + size)].allSatisfy { $0 }
+        }
+        let outputZero = try output.zeroInputChannels()
+        let queryHeadZero = (0..<heads).map { head in
+            zeroHead(0, head) && outputZero[(head * size)..<((head + 1) * size)].allSatisfy { $0 }
+        }
+
+        let group = heads / keyValueHeads
+        let zeroGroups = (0..<keyValueHeads).filter { kv in
+            zeroHead(1, kv) && zeroHead(2, kv) && (kv * group..<(kv + 1) * group).allSatisfy { queryHeadZero[$0] }
+        }
+        let removedGroups = zeroGroups.count == keyValueHeads ? Array(zeroGroups.dropLast()) : zeroGroups
+        guard !removedGroups.isEmpty else {
+            if !zeroGroups.isEmpty { return skip("every head is zero; one \(group == 1 ? "head" : "group") must stay") }
+            let zeroQueries = queryHeadZero.filter { $0 }.count
+            if zeroQueries == 0 { return skip("no head whose q/k/v rows and output-projection columns are all zero") }
+            if group == 1 { return skip("\(zeroQueries) head(s) zero in q and the output projection, but not in k and v") }
+            return skip("\(zeroQueries) zero query head(s), but no whole key/value group (a key/value head and its \(group) query heads) is zero")
+        }
+        let removedGroupSet = Set(removedGroups)
+        let keptGroups = (0..<keyValueHeads).filter { !removedGroupSet.contains($0) }
+        let keptHeads = keptGroups.flatMap { ($0 * group)..<(($0 + 1) * group) }
+        let removedHeads = removedGroups.flatMap { ($0 * group)..<(($0 + 1) * group) }
+        func channels(of kept: [Int], offset: Int) -> [Int] { kept.flatMap { (offset + $0 * size)..<(offset + ($0 + 1) * size) } }
+        let keptQuery = channels(of: keptHeads, offset: 0)
+        let keptKeyValue = channels(of: keptGroups, offset: 0)
+
+        var replacements: [(Parameter, Tensor)]
+        if qkv.count == 1 {
+            let fused = channels(of: keptHeads, offset: 0) + channels(of: keptGroups, offset: queryWidth)
+                + channels(of: keptGroups, offset: queryWidth + keyValueWidth)
+            replacements = try qkv[0].keepingOutputChannels(fused)
+        } else {
+            replacements = try qkv[0].keepingOutputChannels(keptQuery)
+            replacements += try qkv[1].keepingOutputChannels(keptKeyValue)
+            replacements += try qkv[2].keepingOutputChannels(keptKeyValue)
+        }
+        replacements += try output.keepingInputChannels(keptQuery)
+        let tensors = SlimEdit.apply(replacements, names: SlimEdit.parameterNames(qkv + [output]))
+        let grouped = keyValueHeads != heads
+        return .slimmed(SlimChange(
+            kind: .heads, layer: SlimEdit.layerKey(of: modules), modules: modules,
+            before: heads, after: keptHeads.count, removed: removedHeads,
+            keyValueHeadsBefore: grouped ? keyValueHeads : nil, keyValueHeadsAfter: grouped ? keptGroups.count : nil,
+            removedKeyValueHeads: grouped ? removedGroups : nil,
+            tensors: tensors, parametersRemoved: tensors.reduce(0) { $0 + $1.removedElements }, flopsSaved: 0))
+    }
+}

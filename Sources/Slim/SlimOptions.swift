@@ -1,0 +1,37 @@
+import Models
+
+/// How to slim: the channel rounding, what to slim, how close the outputs must stay, and whether
+/// an existing output folder may be replaced.
+public struct SlimOptions: Sendable {
+    /// Feed-forward channels are removed in multiples of this (INC's `round_multiplier`, 32):
+    /// the count of all-zero channels is rounded down. 1 removes every all-zero channel.
+    public var round: Int
+    /// Slim the feed-forward (Linear2Linear) channels.
+    public var channels: Bool
+    /// Slim the attention heads.
+    public var heads: Bool
+    /// The largest max-abs difference allowed between the original and the slimmed model's
+    /// outputs on the verification input; above it the slim fails and nothing is written.
+    public var tolerance: Float
+    /// Replace an existing non-empty output folder.
+    public var force: Bool
+    /// The batch the search is traced on and the outputs are compared on; nil: the model's
+    /// placeholder (ones of its default input shape, `[1, 16]` token ids).
+    public var inputs: ModelInputs?
+
+    public init(round: Int = 32, channels: Bool = true, heads: Bool = true, tolerance: Float = 1e-5,
+                force: Bool = false, inputs: ModelInputs? = nil) {
+        self.round = round
+        self.channels = channels
+        self.heads = heads
+        self.tolerance = tolerance
+        self.force = force
+        self.inputs = inputs
+    }
+
+    /// Throws `SlimError.invalidOption` for a round below 1 or a negative or NaN tolerance.
+    func validate() throws {
+        guard round >= 1 else { throw SlimError.invalidOption(name: "round", detail: "must be at least 1, got \(round)") }
+        guard tolerance >= 0 else { throw SlimError.invalidOption(name: "tolerance", detail: "must be a non-negative number, got \(tolerance)") }
+    }
+}

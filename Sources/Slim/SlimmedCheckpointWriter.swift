@@ -1,0 +1,101 @@
+import Foundation
+import Models
+import Tensor
+import Tracer
+
+/// Writes a slimmed model as a checkpoint folder: `model.safetensors` (every tensor the source
+/// checkpoint holds, under the same names, in the same order and dtype, slimmed ones narrower),
+/// `config.json` (the source's, plus the `slimtrace` section) and the source's tokenizer and
+/// generation files. The folder is built under a temporary name beside the output and moved into
+/// place when complete, so the output is never a half-written checkpoint. An existing non-empty
+/// output folder is replaced only with `force`.
+enum SlimmedCheckpointWriter {
+    /// Files of a Hugging Face folder copied unchanged (tokenizer, generation settings).
+    static let auxiliaryFiles = ["generation_config.json", "tokenizer.json", "tokenizer_config.json",
+                                 "special_tokens_map.json", "added_tokens.json", "vocab.txt", "vocab.json",
+                                 "merges.txt", "tokenizer.model", "spiece.model", "preprocessor_config.json",
+                                 "chat_template.jinja", "chat_template.json"]
+
+    /// Throws unless `output` may be written: not the source folder, and absent, empty, or `force`.
+    static func checkWritable(_ output: URL, source: Checkpoint, force: Bool) throws {
+        let target = output.standardizedFileURL.resolvingSymlinksInPath()
+        if target.path == source.directory.standardizedFileURL.resolvingSymlinksInPath().path {
+            throw SlimError.outputIsInput(path: output.path)
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: output.path, isDirectory: &isDirectory) else { return }
+        let empty = isDirectory.boolValue && ((try? FileManager.default.contentsOfDirectory(atPath: output.path))?.isEmpty ?? false)
+        if !empty && !force { throw SlimError.outputExists(path: output.path) }
+    }
+
+    static func write(model: Module, report: SlimReport, source: Checkpoint, to output: URL, force: Bool) throws {
+        try checkWritable(output, source: source, force: force)
+        let manager = FileManager.default
+        let parent = output.deletingLastPathComponent()
+        do { try manager.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
+            throw SlimError.writeFailed(path: parent.path, detail: "cannot create the folder: \(error.localizedDescription)")
+        }
+        let staging = parent.appendingPathComponent(".\(output.lastPathComponent).slimtrace-\(UUID().uuidString)")
+        do { try manager.createDirectory(at: staging, withIntermediateDirectories: false) } catch {
+            throw SlimError.writeFailed(path: staging.path, detail: "cannot create the temporary folder: \(error.localizedDescription)")
+        }
+        do {
+            try SafetensorsWriter.write(try tensors(of: model, source: source), metadata: metadata(of: source),
+                                        to: staging.appendingPathComponent("model.safetensors"))
+            try Data((try config(source: source, report: report) + "\n").utf8).write(to: staging.appendingPathComponent("config.json"))
+            for name in auxiliaryFiles {
+                let file = source.directory.appendingPathComponent(name)
+                if manager.fileExists(atPath: file.path) { try manager.copyItem(at: file, to: staging.appendingPathComponent(name)) }
+            }
+            try checkWritable(output, source: source, force: force)
+            if manager.fileExists(atPath: output.path) { try manager.removeItem(at: output) }
+            try manager.moveItem(at: staging, to: output)
+        } catch {
+            try? manager.removeItem(at: staging)
+            if let error = error as? SlimError { throw error }
+            throw SlimError.writeFailed(path: output.path, detail: error.localizedDescription)
+        }
+    }
+
+    /// Every tensor of the source, in its order: the model's (slimmed) parameter of that name in
+    /// the stored dtype, or the stored tensor when the model has no such parameter.
+    private static func tensors(of model: Module, source: Checkpoint) throws -> [(String, Tensor)] {
+        var parameters: [String: Parameter] = [:]
+        for (name, parameter) in model.namedParameters() { parameters[name] = parameter }
+        return try source.files.flatMap { file in
+            try file.entries.map { entry in
+                let stored = try file.tensor(named: entry.name)
+                guard let parameter = parameters[entry.name] else { return (entry.name, stored) }
+                let tensor = parameter.tensor
+                return (entry.name, tensor.dtype == stored.dtype ? tensor : try tensor.to(stored.dtype))
+            }
+        }
+    }
+
+    /// The source files' `__metadata__`, merged (`format: pt`).
+    private static func metadata(of source: Checkpoint) -> [String: String]? {
+        let merged = source.files.reduce(into: [String: String]()) { $0.merge($1.metadata) { first, _ in first } }
+        return merged.isEmpty ? nil : merged
+    }
+
+    /// The source config with the `slimtrace` section set (keys sorted, as Hugging Face saves them).
+    /// Slimming an already slimmed checkpoint keeps the earlier section under `previous` (its
+    /// indices count the channels and heads of the checkpoint it slimmed).
+    static func config(source: Checkpoint, report: SlimReport) throws -> String {
+        let original: JSONValue
+        do { original = try JSONDecoder().decode(JSONValue.self, from: source.config.data) } catch {
+            throw SlimError.writeFailed(path: source.config.url.path, detail: "cannot re-read the config: \(error.localizedDescription)")
+        }
+        guard case var .object(entries) = original else {
+            throw SlimError.writeFailed(path: source.config.url.path, detail: "the config is not a JSON object")
+        }
+        var section = SlimConfigSection.make(report)
+        if let previous = entries.first(where: { $0.key == "slimtrace" })?.value, case let .object(fields) = section {
+            section = .object(fields + [("previous", previous)])
+        }
+        entries.removeAll { $0.key == "slimtrace" }
+        let position = entries.firstIndex { $0.key > "slimtrace" } ?? entries.endIndex
+        entries.insert(("slimtrace", section), at: position)
+        return JSONValue.object(entries).rendered(indent: 2, compactNumberArrays: true)
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Models
+import Slim
+import Tensor
+import Testing
+import TestFixtures
+
+/// Pruned models built in the test from unpruned fixtures (weights zeroed by hand), for the cases
+/// the fixtures do not cover: grouped-query attention, GPT-2's Conv1D layout and fused `c_attn`,
+/// ELECTRA's unsafe `embeddings_project`. Each is slimmed and run against its unslimmed self.
+@Suite struct BuiltPrunedModelTests {
+    /// Slims `folder` into a new folder and returns the report, the new folder, and the max abs
+    /// difference between the unslimmed and the slimmed checkpoint's outputs on the reference input.
+    static func slimAndCompare(_ folder: URL, fixture: String) throws -> (SlimReport, URL, Float) {
+        let output = SlimTestSupport.temporaryFolder("slimmed-\(fixture)")
+        let report = try CheckpointSlimmer(directory: folder).slim(to: output)
+        let inputs = try SlimTestSupport.referenceInputs(fixture)
+        let before = try Checkpoint(directory: folder).loadModel().forward(inputs)
+        let after = try Checkpoint(directory: output).loadModel().forward(inputs)
+        return (report, output, try SlimTestSupport.maxAbsDiff(after, before))
+    }
+
+    @Test func groupedQueryAttentionLosesOnlyWholeKeyValueGroupsAndChannelsRoundDownKeepingTheHighestZeros() throws {
+        // llama-gqa: 4 query heads, 2 key/value heads of 16; group g = kv head g with query heads 2g, 2g+1.
+        let pruned = try SlimTestSupport.prunedCopy(of: "llama-gqa") { tensors in
+            // Layer 0: the whole group 1 (kv head 1, query heads 2 and 3) is zero.
+            SlimTestSupport.zeroRows(&tensors["model.layers.0.self_attn.q_proj.weight"]!, SlimTestSupport.headChannels([2, 3], size: 16))
+            SlimTestSupport.zeroRows(&tensors["model.layers.0.self_attn.k_proj.weight"]!, SlimTestSupport.headChannels([1], size: 16))
+            SlimTestSupport.zeroRows(&tensors["model.layers.0.self_attn.v_proj.weight"]!, SlimTestSupport.headChannels([1], size: 16))
+            SlimTestSupport.zeroColumns(&tensors["model.layers.0.self_attn.o_proj.weight"]!, SlimTestSupport.headChannels([2, 3], size: 16))
+            // Layer 1: kv head 0 and query head 1 are zero, query head 0 is not: group 0 must stay.
+            SlimTestSupport.zeroRows(&tensors["model.layers.1.self_attn.q_proj.weight"]!, SlimTestSupport.headChannels([1], size: 16))
+            SlimTestSupport.zeroRows(&tensors["model.layers.1.self_attn.k_proj.weight"]!, SlimTestSupport.headChannels([0], size: 16))
+            SlimTestSupport.zeroRows(&tensors["model.layers.1.self_attn.v_proj.weight"]!, SlimTestSupport.headChannels([0], size: 16))
+            SlimTestSupport.zeroColumns(&tensors["model.layers.1.self_attn.o_proj.weight"]!, SlimTestSupport.headChannels([1], size: 16))
+            // Layer 1's feed-forward: 40 zero channels, 32 of which go (the lowest-index ones).
+            SlimTestSupport.zeroColumns(&tensors["model.layers.1.mlp.down_proj.weight"]!, Array(0..<40))
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "llama-gqa")
+        defer { try? FileManager.default.removeItem(at: output) }
+
+        let shapes = try SlimTestSupport.shapes(output)
+        #expect(shapes["model.layers.0.self_attn.q_proj.weight"] == [32, 64])
+        #expect(shapes["model.layers.0.self_attn.k_proj.weight"] == [16, 64])
+        #expect(shapes["model.layers.0.self_attn.v_proj.weight"] == [16, 64])
+        #expect(shapes["model.layers.0.self_attn.o_proj.weight"] == [64, 32])
+        #expect(shapes["model.layers.1.self_attn.q_proj.weight"] == [64, 64])
+        #expect(shapes["model.layers.1.self_attn.k_proj.weight"] == [32, 64])
+        #expect(shapes["model.layers.1.self_attn.o_proj.weight"] == [64, 64])
+        #expect(shapes["model.layers.0.mlp.down_proj.weight"] == [64, 128])
+        #expect(shapes["model.layers.1.mlp.down_proj.weight"] == [64, 96])
+        #expect(shapes["model.layers.1.mlp.gate_proj.weight"] == [96, 64])
+        #expect(shapes["model.layers.1.mlp.up_proj.weight"] == [96, 64])
+
+        let heads = try #require(report.changes.first { $0.kind == .heads })
+        #expect(heads.layer == "model.layers.0" && heads.removed == [2, 3] && heads.removedKeyValueHeads == [1])
+        #expect(heads.keyValueHeadsBefore == 2 && heads.keyValueHeadsAfter == 1)
+        #expect(report.changes.filter { $0.kind == .heads }.count == 1)
+        let channels = try #require(report.changes.first { $0.kind == .channels })
+        #expect(channels.layer == "model.layers.1" && channels.zeroChannels == 40 && channels.removed == Array(0..<32))
+        let layer1Heads = try #require(report.skipped.first { $0.kind == .heads && $0.modules[0].hasPrefix("model.layers.1.") })
+        #expect(layer1Heads.reason.contains("no whole key/value group"), "\(layer1Heads.reason)")
+
+        // The first kept down_proj column is the original column 32.
+        let original = try Checkpoint(directory: pruned).tensor(named: "model.layers.1.mlp.down_proj.weight").floats()
+        let slimmed = try Checkpoint(directory: output).tensor(named: "model.layers.1.mlp.down_proj.weight").floats()
+        #expect(slimmed[0] == original[32] && slimmed[96] == original[128 + 32])
+
+        let section = try #require(try SlimTestSupport.slimtraceSection(output))
+        let layer0 = try #require((section["layers"] as? [String: Any])?["model.layers.0"] as? [String: Any])
+        #expect(layer0["num_attention_heads"] as? Int == 2 && layer0["removed_heads"] as? [Int] == [2, 3])
+        #expect(layer0["num_key_value_heads"] as? Int == 1 && layer0["removed_key_value_heads"] as? [Int] == [1])
+        print("llama-gqa (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
+
+    @Test func gpt2SlimsHeadsInsideTheFusedConv1DAndFeedForwardChannelsInConv1DLayout() throws {
+        // GPT-2: c_attn Conv1D [64, 192] = [q | k | v], 4 heads of 16; attn.c_proj Conv1D [64, 64]
+        // (input channels are rows); mlp.c_fc [64, 128], mlp.c_proj [128, 64].
+        let zeroHeads = [0, 2]
+        let pruned = try SlimTestSupport.prunedCopy(of: "gpt2") { tensors in
+            let fused = SlimTestSupport.headChannels(zeroHeads, size: 16) + SlimTestSupport.headChannels(zeroHeads, size: 16, offset: 64)
+                + SlimTestSupport.headChannels(zeroHeads, size: 16, offset: 128)
+            SlimTestSupport.zeroColumns(&tensors["transformer.h.0.attn.c_attn.weight"]!, fused)
+            SlimTestSupport.zeroRows(&tensors["transformer.h.0.attn.c_proj.weight"]!, SlimTestSupport.headChannels(zeroHeads, size: 16))
+            for layer in 0..<2 {
+                SlimTestSupport.zeroRows(&tensors["transformer.h.\(layer).mlp.c_proj.weight"]!, Array(stride(from: 1, to: 128, by: 2)))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "gpt2")
+        defer { try? FileManager.default.removeItem(at: output) }
+
+        let shapes = try SlimTestSupport.shapes(output)
+        #expect(shapes["transformer.h.0.attn.c_attn.weight"] == [64, 96])
+        #expect(shapes["transformer.h.0.attn.c_attn.bias"] == [96])
+        #expect(shapes["transformer.h.0.attn.c_proj.weight"] == [32, 64])
+        #expect(shapes["transformer.h.1.attn.c_attn.weight"] == [64, 192])
+        for layer in 0..<2 {
+            #expect(shapes["transformer.h.\(layer).mlp.c_fc.weight"] == [64, 64])
+            #expect(shapes["transformer.h.\(layer).mlp.c_fc.bias"] == [64])
+            #expect(shapes["transformer.h.\(layer).mlp.c_proj.weight"] == [64, 64])
+        }
+        let heads = try #require(report.changes.first { $0.kind == .heads })
+        #expect(heads.modules == ["transformer.h.0.attn.c_attn", "transformer.h.0.attn.c_proj"] && heads.removed == [0, 2])
+        #expect(report.changes.filter { $0.kind == .channels }.allSatisfy { $0.removed == Array(stride(from: 1, to: 128, by: 2)) })
+
+        // Kept fused columns: heads 1 and 3 of q, then of k, then of v.
+        let original = try Checkpoint(directory: pruned).tensor(named: "transformer.h.0.attn.c_attn.weight").floats()
+        let slimmed = try Checkpoint(directory: output).tensor(named: "transformer.h.0.attn.c_attn.weight").floats()
+        let keptColumns = SlimTestSupport.headChannels([1, 3], size: 16) + SlimTestSupport.headChannels([1, 3], size: 16, offset: 64)
+            + SlimTestSupport.headChannels([1, 3], size: 16, offset: 128)
+        #expect((0..<64).allSatisfy { row in keptColumns.enumerated().allSatisfy { slimmed[row * 96 + $0.offset] == original[row * 192 + $0.element] } })
+
+        print("gpt2 (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
+
+    @Test func electrasUnsafeEmbeddingsProjectFindingIsLeftUntouched() throws {
+        // Zero half of query's input columns (a root whose frontier is embeddings_project, unsafe:
+        // the projection also feeds key, value and the residual) and half the feed-forward channels.
+        let pruned = try SlimTestSupport.prunedCopy(of: "electra") { tensors in
+            SlimTestSupport.zeroColumns(&tensors["electra.encoder.layer.0.attention.self.query.weight"]!, Array(0..<32))
+            SlimTestSupport.zeroColumns(&tensors["electra.encoder.layer.0.output.dense.weight"]!, Array(64..<128))
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "electra")
+        defer { try? FileManager.default.removeItem(at: output) }
+
+        let shapes = try SlimTestSupport.shapes(output)
+        #expect(shapes["electra.embeddings_project.weight"] == [64, 32])
+        #expect(shapes["electra.embeddings_project.bias"] == [64])
+        #expect(shapes["electra.encoder.layer.0.attention.self.query.weight"] == [64, 64])
+        #expect(shapes["electra.encoder.layer.0.intermediate.dense.weight"] == [64, 64])
+        #expect(shapes["electra.encoder.layer.0.output.dense.weight"] == [64, 64])
+        #expect(shapes["electra.encoder.layer.1.output.dense.weight"] == [64, 128])
+        let unsafe = try #require(report.skipped.first { $0.modules == ["electra.encoder.layer.0.attention.self.query", "electra.embeddings_project"] })
+        #expect(unsafe.reason.hasPrefix("unsafe"), "\(unsafe.reason)")
+        #expect(report.changes.map(\.layer) == ["electra.encoder.layer.0"])
+
+        print("electra (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Models
+import Searchers
+import SlimtraceCLI
+import Testing
+import TestFixtures
+
+/// `slimtrace MODEL` (search, the default command) and `slimtrace config`.
+@Suite struct SearchCommandTests {
+    /// Runs the command line in-process and returns the JSON object it wrote to `--output`.
+    private func jsonOutput(_ arguments: [String]) throws -> Any {
+        let scratch = try ScratchFolder()
+        let output = scratch.file("out.json")
+        var command = try Slimtrace.parseAsRoot(arguments + ["--output", output.path])
+        try command.run()
+        return try JSONSerialization.jsonObject(with: Data(contentsOf: output))
+    }
+
+    /// The library's report for the same fixture and placeholder.
+    private func libraryReport(_ name: String) throws -> SearchReport {
+        let model = try Checkpoint(directory: Fixtures.model(name)).loadModel()
+        return try SearchReport(trace: TraceSearcher(model: model, inputs: PlaceholderInputs.make(for: model, shape: nil, dtype: nil)))
+    }
+
+    @Test func searchIsTheDefaultCommandAndItsJSONHoldsTheLibraryFindings() throws {
+        let report = try #require(try jsonOutput([fixturePath("llama-gqa"), "--format", "json"]) as? [String: Any])
+        let expected = try libraryReport("llama-gqa")
+        let pairs = try #require(report["linear2linear"] as? [[String: Any]])
+        #expect(pairs.map { $0["root_linear"] as? String } == expected.linear2linear!.map(\.rootLinear))
+        #expect(pairs.map { $0["safe"] as? Bool } == expected.linear2linear!.map(\.safe))
+        let attention = try #require(report["mha"] as? [[String: Any]])
+        #expect(attention.map { $0["qkv"] as? [String] } == expected.mha!.map(\.qkv))
+        #expect(attention.map { $0["num_kv_heads"] as? Int } == expected.mha!.map(\.numKVHeads))
+        #expect(report["head"] as? String == expected.head)
+    }
+
+    @Test func searchersOptionRunsOnlyTheNamedSearchers() throws {
+        let report = try #require(try jsonOutput(["search", fixturePath(), "--format", "json", "--searchers", "head"]) as? [String: Any])
+        #expect(report["linear2linear"] == nil)
+        #expect(report["mha"] == nil)
+        #expect(report["head"] as? String == "classifier")
+    }
+
+    @Test func recipeAsTextOrFileGivesTheRecipeGroups() throws {
+        let recipe = #"{"BertAttention": ["self.query", "output.dense"]}"#
+        let scratch = try ScratchFolder()
+        let file = try scratch.write(recipe, to: "recipe.json")
+        for argument in [recipe, file.path] {
+            let report = try #require(try jsonOutput([fixturePath(), "--format", "json", "--recipe", argument]) as? [String: Any])
+            let groups = try #require(report["recipe"] as? [[String]])
+            #expect(groups.first == ["bert.encoder.layer.0.attention.self.query", "bert.encoder.layer.0.attention.output.dense"])
+        }
+    }
+
+    @Test func explainAddsPathsReasonsAndStoppedLinears() throws {
+        let report = try #require(try jsonOutput([fixturePath("electra"), "--format", "json", "--explain"]) as? [String: Any])
+        let pairs = try #require(report["linear2linear"] as? [[String: Any]])
+        let unsafe = try #require(pairs.first { $0["safe"] as? Bool == false })
+        let explain = try #require(unsafe["explain"] as? [String: Any])
+        #expect((explain["unsafe_because"] as? String)?.hasPrefix("add at ") == true)
+        let stopped = try #require(report["stopped_linears"] as? [[String: Any]])
+        #expect(stopped.contains { ($0["stopped_at"] as? String)?.hasPrefix("layer_norm at ") == true })
+    }
+
+    @Test func metaSearchFindsWhatTheRealSearchFinds() throws {
+        let real = try #require(try jsonOutput([fixturePath("qwen2"), "--format", "json"]) as? [String: Any])
+        let meta = try #require(try jsonOutput([fixturePath("qwen2"), "--format", "json", "--meta"]) as? [String: Any])
+        func canonical(_ value: Any?) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: value ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
+        }
+        for key in ["linear2linear", "mha", "head"] {
+            #expect(try canonical(real[key]) == canonical(meta[key]), "\(key) differs")
+        }
+    }
+
+    @Test func kerasArchiveGetsTheHeadSearch() throws {
+        let archive = Fixtures.root.appendingPathComponent("keras/seq_cnn.keras").path
+        let report = try #require(try jsonOutput([archive, "--format", "json"]) as? [String: Any])
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.root.appendingPathComponent("keras/expected.json"))) as! [String: Any]
+        #expect(report["head"] as? String == (expected["seq_cnn"] as? [String: Any])?["head_with_conv2d_fixed"] as? String)
+    }
+
+    @Test func configPrintsINCsPruningConfigsOverTheLinear2LinearRoots() throws {
+        let configs = try #require(try jsonOutput(["config", fixturePath(), "--ffn2-sparsity", "0.5", "--mha-sparsity", "0.25", "--set", "start_step=3"]) as? [[String: Any]])
+        let roots = try libraryReport("bert").linear2linear!.map(\.rootLinear)
+        #expect(configs.count == 2)
+        #expect(configs[0]["op_names"] as? [String] == roots)
+        #expect(configs[0]["pattern"] as? String == "channelx1")
+        #expect(configs[0]["target_sparsity"] as? Double == 0.5)
+        #expect(configs[0]["start_step"] as? Int == 3)
+        #expect(configs[1]["pattern"] as? String == "mha")
+        #expect(configs[1]["target_sparsity"] as? Double == 0.25)
+    }
+
+    @Test(arguments: [
+        (["--searchers", "linear2linear,attention"], "attention"),
+        (["--recipe", "not json"], "--recipe"),
+        (["--recipe", #"{"BertAttention": ["self.quary"]}"#], "quary"),
+    ])
+    func badSearchArgumentsAreOneErrorLine(_ extra: [String], _ fragment: String) {
+        var errors: [String] = []
+        let status = Slimtrace.execute([fixturePath()] + extra, writeHelp: { _ in }, reportError: { errors.append($0) })
+        #expect(status == 1)
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains(fragment) == true, "\(errors)")
+    }
+}
+
