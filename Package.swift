@@ -12,7 +12,6 @@ let package = Package(
         .executable(name: "slimtrace", targets: ["slimtrace"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
@@ -20,6 +19,12 @@ let package = Package(
             name: "CBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
+        ),
+        // zlib (raw inflate and CRC-32 for the zip reader): zlib.h is on the default include
+        // path, so no pkg-config lookup is needed.
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         .target(
             name: "Tensor",
@@ -31,7 +36,7 @@ let package = Package(
         ),
         .target(
             name: "Models",
-            dependencies: ["Tensor", "Tracer", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Tensor", "Tracer", "CZlib"]
         ),
         .target(
             name: "Searchers",
@@ -59,8 +64,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SearchersTests",
-            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures",
-                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "SlimTests",

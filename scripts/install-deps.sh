@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system libraries slimtrace builds against, with apt-get, only when missing.
 #
-#   bash scripts/install-deps.sh             # libopenblas-dev (the Tensor runtime's BLAS), and
+#   bash scripts/install-deps.sh             # libopenblas-dev (the Tensor runtime's BLAS),
+#                                            # zlib1g-dev (inflate for the .keras zip reader), and
 #                                            # pkg-config when there is none (SwiftPM reads openblas.pc)
 #   bash scripts/install-deps.sh benchmarks  # also libjemalloc-dev (package-benchmark, Benchmarks/)
 #
@@ -9,11 +10,11 @@
 # Runs apt-get directly as root, through sudo otherwise.
 set -euo pipefail
 
-packages=(libopenblas-dev)
+packages=(libopenblas-dev zlib1g-dev)
 for argument in "$@"; do
     case "$argument" in
         benchmarks|--benchmarks) packages+=(libjemalloc-dev) ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install-deps.sh: unknown argument '$argument' (expected: benchmarks)" >&2; exit 2 ;;
     esac
 done

@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// A Keras 3 `.keras` file: a zip holding `config.json` (the model's serialized config),
 /// `metadata.json` (the Keras version) and `model.weights.h5`. Only the config is read: it is
@@ -23,19 +22,22 @@ public struct KerasArchive: Sendable {
         guard !isDirectory.boolValue else {
             throw KerasArchiveError.notZip(path: path, detail: "it is a folder")
         }
-        let archive: Archive
+        let archive: ZipArchive
         do {
-            archive = try Archive(url: url, accessMode: .read)
-        } catch {
-            throw KerasArchiveError.notZip(path: path, detail: "\(error)")
+            archive = try ZipArchive(url: url)
+        } catch let error as ZipArchiveError {
+            if case .notZip = error {
+                throw KerasArchiveError.notZip(path: path, detail: error.reason)
+            }
+            throw KerasArchiveError.damagedArchive(path: path, detail: error.reason)
         }
-        guard let configData = try Self.read("config.json", from: archive, path: path) else {
-            let entries = archive.map(\.path).sorted()
+        guard let configData = try Self.read("config.json", from: archive) else {
+            let entries = archive.entries.map(\.name).sorted()
             throw KerasArchiveError.missingEntry(path: path, entry: "config.json", found: entries)
         }
         self.url = url
         model = try KerasModel(configJSON: configData, source: "\(path)/config.json")
-        if let metadata = try? Self.read("metadata.json", from: archive, path: path),
+        if let metadata = try? Self.read("metadata.json", from: archive),
            let object = try? JSONSerialization.jsonObject(with: metadata) as? [String: Any] {
             kerasVersion = object["keras_version"] as? String
         } else {
@@ -43,16 +45,14 @@ public struct KerasArchive: Sendable {
         }
     }
 
-    /// The bytes of the entry `name`, or nil when the archive has no such file.
-    private static func read(_ name: String, from archive: Archive, path: String) throws -> Data? {
-        guard let entry = archive[name], entry.type == .file else { return nil }
-        var data = Data()
+    /// The bytes of the file entry `name`, or nil when the archive has no such file.
+    private static func read(_ name: String, from archive: ZipArchive) throws -> Data? {
+        guard let entry = archive.entry(name), !entry.isDirectory else { return nil }
         do {
-            _ = try archive.extract(entry) { data.append($0) }
-        } catch {
-            throw KerasArchiveError.unreadableEntry(path: path, entry: name, detail: "\(error)")
+            return try archive.contents(of: entry)
+        } catch let error as ZipArchiveError {
+            throw KerasArchiveError.unreadableEntry(path: archive.path, entry: name, detail: error.reason)
         }
-        return data
     }
 }
 
@@ -178,6 +178,7 @@ public struct KerasModel: Sendable, Equatable {
 public enum KerasArchiveError: Error, LocalizedError, Equatable {
     case missingFile(path: String)
     case notZip(path: String, detail: String)
+    case damagedArchive(path: String, detail: String)
     case missingEntry(path: String, entry: String, found: [String])
     case unreadableEntry(path: String, entry: String, detail: String)
     case invalidJSON(path: String, detail: String)
@@ -190,6 +191,8 @@ public enum KerasArchiveError: Error, LocalizedError, Equatable {
             "\(path): no such file"
         case let .notZip(path, detail):
             "\(path): not a zip archive, so not a Keras 3 .keras file (\(detail))"
+        case let .damagedArchive(path, detail):
+            "\(path): the .keras zip archive cannot be read (\(detail))"
         case let .missingEntry(path, entry, found):
             "\(path): the archive has no \(entry), so it is not a Keras 3 .keras file (it holds: \(found.isEmpty ? "nothing" : found.joined(separator: ", ")))"
         case let .unreadableEntry(path, entry, detail):

@@ -3,7 +3,6 @@ import Models
 import Searchers
 import Testing
 import TestFixtures
-import ZIPFoundation
 
 /// `.keras` archives: the layers read from each archive are Keras' `model.layers` (names and
 /// classes, in order) and the classifier head equals what Keras + INC found, for every archive in
@@ -128,15 +127,9 @@ import ZIPFoundation
         return url
     }
 
-    /// A zip at `url` holding `entries` (name → contents).
+    /// A zip at `url` holding `entries` (name → contents), stored.
     static func writeZip(_ entries: [(String, String)], to url: URL) throws {
-        let archive = try Archive(url: url, accessMode: .create)
-        for (name, text) in entries {
-            let data = Data(text.utf8)
-            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count)) { position, size in
-                data.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
+        try ZipWriter.write(entries, to: url)
     }
 
     /// The `KerasArchiveError` that opening `url` throws, checking its message names the file.
@@ -204,5 +197,42 @@ import ZIPFoundation
     @Test func missingFileFailsNamingThePath() throws {
         let url = URL(fileURLWithPath: "/nonexistent/slimtrace/model.keras")
         #expect(try Self.error(opening: url) == .missingFile(path: url.path))
+    }
+
+    @Test func damagedZipFailsNamingTheFile() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("model.keras")
+        let source = try Data(contentsOf: Self.archiveURL("seq_softmax.keras"))
+        try source.prefix(source.count / 2).write(to: url)
+        let error = try Self.error(opening: url)
+        guard case .damagedArchive = error else {
+            Issue.record("expected damagedArchive, got \(error)")
+            return
+        }
+        #expect(error.localizedDescription.contains("truncated"))
+    }
+
+    @Test func configWithWrongCRCFailsAsUnreadableEntry() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("model.keras")
+        let config = Array(#"{"class_name": "Sequential", "config": {"layers": []}}"#.utf8)
+        try ZipWriter.write([ZipWriter.Entry("config.json", bytes: config, crc32: ZipWriter.crc32(config) ^ 1)], to: url)
+        let error = try Self.error(opening: url)
+        guard case .unreadableEntry(_, "config.json", _) = error else {
+            Issue.record("expected unreadableEntry, got \(error)")
+            return
+        }
+        #expect(error.localizedDescription.contains("CRC mismatch"))
+    }
+
+    @Test func deflatedConfigIsRead() throws {
+        // A zip with a deflated config.json (Keras stores its entries; other tools deflate them).
+        let url = Fixtures.root.appendingPathComponent("zip").appendingPathComponent("deflated.zip")
+        let archive = try KerasArchive(url: url)
+        #expect(archive.model.className == "Sequential")
+        #expect(archive.model.layers.isEmpty)
+        #expect(archive.kerasVersion == nil)
     }
 }
