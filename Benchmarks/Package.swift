@@ -4,6 +4,8 @@
 //
 //   swift run -c release RatioReport                        # op vs bare baseline, interleaved, one table
 //   swift package benchmark --target TensorBenchmarks       # package-benchmark's full statistics
+//   swift run -c release SearchScaling                      # end-to-end search time, 12 to 768 layers
+//   swift package benchmark --target SearchBenchmarks       # the same with package-benchmark
 import PackageDescription
 
 let package = Package(
@@ -27,6 +29,29 @@ let package = Package(
             dependencies: [
                 "BareBLAS",
                 .product(name: "Tensor", package: "slimtrace"),
+            ]
+        ),
+        // The end-to-end search workload (meta BERT, trace, searchers), shared by its two runners.
+        .target(
+            name: "SearchWorkloads",
+            dependencies: [
+                .product(name: "Models", package: "slimtrace"),
+                .product(name: "Searchers", package: "slimtrace"),
+            ]
+        ),
+        .executableTarget(
+            name: "SearchScaling",
+            dependencies: ["SearchWorkloads"]
+        ),
+        .executableTarget(
+            name: "SearchBenchmarks",
+            dependencies: [
+                "SearchWorkloads",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/SearchBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
         ),
         .executableTarget(

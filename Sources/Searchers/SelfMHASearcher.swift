@@ -24,15 +24,17 @@ public struct SelfMHASearcher {
     /// (INC's `search(split_qkv_ffn: false)` followed by `obtain_mha_module`).
     public func search() -> [AttentionFinding] {
         let cores = AttentionCores(graph: graph).find()
+        let linearModules = ModuleOrder(trace.linearModulePaths())
+        let coreOfQKV = Dictionary(cores.map { (Array(Set($0.qkv)).sorted(), $0) }, uniquingKeysWith: { first, _ in first })
         var findings: [(position: Int, finding: AttentionFinding)] = []
         var covered = Set<[Int]>()
         for cluster in incClusters() {
-            let core = cores.first { Set($0.qkv) == Set(cluster) }
+            let core = coreOfQKV[cluster.sorted()]
             covered.insert(cluster.sorted())
-            findings.append((cluster[0], makeFinding(qkv: cluster, core: core)))
+            findings.append((cluster[0], makeFinding(qkv: cluster, core: core, linearModules: linearModules)))
         }
         for core in cores where !covered.contains(Array(Set(core.qkv)).sorted()) {
-            findings.append((core.qkv[0], makeFinding(qkv: Array(uniqued(core.qkv)), core: core)))
+            findings.append((core.qkv[0], makeFinding(qkv: uniqued(core.qkv), core: core, linearModules: linearModules)))
         }
         return findings.sorted { $0.position < $1.position }.map(\.finding)
     }
@@ -43,9 +45,9 @@ public struct SelfMHASearcher {
         finding.headSize.map { ("\($0)xchannel", "channelx\($0)") }
     }
 
-    private func makeFinding(qkv: [Int], core: AttentionCore?) -> AttentionFinding {
+    private func makeFinding(qkv: [Int], core: AttentionCore?, linearModules: ModuleOrder) -> AttentionFinding {
         let names = qkv.map { trace.path(of: graph.nodes[$0]) }
-        let ffn = incOutputProjection(after: Set(names)) ?? core.flatMap { $0.output }.map { trace.path(of: graph.nodes[$0]) }
+        let ffn = incOutputProjection(after: names, in: linearModules) ?? core.flatMap { $0.output }.map { trace.path(of: graph.nodes[$0]) }
         return AttentionFinding(
             qkv: names, ffn: ffn.map { [$0] } ?? [],
             mhaName: [ModulePaths.commonModule(names[0], names[names.count - 1])],
@@ -77,13 +79,26 @@ public struct SelfMHASearcher {
     }
 
     /// INC's rule: the first linear module, in `named_modules` order, right after one of `qkv`.
-    private func incOutputProjection(after qkv: Set<String>) -> String? {
-        let linearModules = Set(trace.linearNodes.map { trace.path(of: $0) })
-        let ordered = trace.model.namedModules().map(\.path).filter(linearModules.contains)
-        for index in ordered.indices.dropFirst() where qkv.contains(ordered[index - 1]) && !qkv.contains(ordered[index]) {
+    /// Starts at the first qkv module, so each search costs the block, not the model.
+    private func incOutputProjection(after qkv: [String], in order: ModuleOrder) -> String? {
+        let members = Set(qkv)
+        let ordered = order.paths
+        guard let start = qkv.compactMap({ order.position[$0] }).min() else { return nil }
+        for index in ordered.indices[(start + 1)...] where members.contains(ordered[index - 1]) && !members.contains(ordered[index]) {
             return ordered[index]
         }
         return nil
+    }
+}
+
+/// Module paths in `named_modules` order with each one's position.
+struct ModuleOrder {
+    let paths: [String]
+    let position: [String: Int]
+
+    init(_ paths: [String]) {
+        self.paths = paths
+        position = Dictionary(paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }
 

@@ -56,6 +56,13 @@ public final class TraceSearcher {
     /// The `linear` nodes (Linear and Conv1D calls) in execution order.
     public var linearNodes: [Node] { graph.nodes.filter { $0.op == GraphOps.linear } }
 
+    /// The paths of the modules that ran `linear` ops, in `named_modules` order (INC's "Linear" list,
+    /// with Conv1D counted as the linear it is).
+    public func linearModulePaths() -> [String] {
+        let ran = Set(linearNodes.map { path(of: $0) })
+        return model.namedModules().map(\.path).filter(ran.contains)
+    }
+
     /// The module path a node ran in (`""` for the root or none).
     func path(of node: Node) -> String { node.scope?.path ?? "" }
 }
