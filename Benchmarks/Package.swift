@@ -5,6 +5,7 @@
 //   swift run -c release RatioReport                        # op vs bare baseline, interleaved, one table
 //   swift package benchmark --target TensorBenchmarks       # package-benchmark's full statistics
 //   swift run -c release SearchScaling                      # end-to-end search time, 12 to 768 layers
+//   swift run -c release LoadTime                           # opening a 440 MB checkpoint until ready
 //   swift package benchmark --target SearchBenchmarks       # the same with package-benchmark
 import PackageDescription
 
@@ -37,7 +38,12 @@ let package = Package(
             dependencies: [
                 .product(name: "Models", package: "slimtrace"),
                 .product(name: "Searchers", package: "slimtrace"),
+                .product(name: "Tensor", package: "slimtrace"),
             ]
+        ),
+        .executableTarget(
+            name: "LoadTime",
+            dependencies: ["SearchWorkloads", .product(name: "Models", package: "slimtrace"), .product(name: "Tensor", package: "slimtrace")]
         ),
         .executableTarget(
             name: "SearchScaling",
