@@ -30,6 +30,21 @@ public final class TraceSearcher {
         traceSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
+    /// Traces the first of `batches` whose forward pass runs, as INC's searcher walks its
+    /// dataloader; when none runs, throws the first batch's error. Returns the trace and the index
+    /// of the batch it ran on.
+    public static func firstThatRuns(model: any TransformerModel, batches: [ModelInputs]) throws -> (trace: TraceSearcher, batch: Int) {
+        var firstError: (any Error)?
+        for (index, batch) in batches.enumerated() {
+            do {
+                return (try TraceSearcher(model: model, inputs: batch), index)
+            } catch {
+                firstError = firstError ?? error
+            }
+        }
+        throw firstError ?? ModelError.missingInput(name: model.inputSpecs.first?.name ?? "input", model: model.typeName)
+    }
+
     /// Traces any module tree with a forward of your own over named inputs (a model built in code).
     public init(module: Module, inputs: [(name: String, tensor: Tensor)], forward: ([Tensor]) throws -> Tensor) throws {
         let start = DispatchTime.now()

@@ -55,6 +55,19 @@ public struct InputOptions: ParsableArguments {
         return file
     }
 
+    /// Every batch to try, in order, each with where it came from: the batches of `--inputs` (as
+    /// shapes only with `meta`), or the one placeholder of `--shape`/`--dtype`.
+    public func batches(for model: any TransformerModel, meta: Bool = false) throws -> [(inputs: ModelInputs, source: String?)] {
+        guard let file = try inputFile(for: model) else {
+            return [(try PlaceholderInputs.make(for: model, shape: parsedShape(), dtype: parsedDType(), meta: meta), nil)]
+        }
+        return file.batches.indices.map { index in
+            let batch = file.batches[index]
+            let inputs = meta ? ModelInputs(batch.entries.map { ($0.name, Tensor.meta(shape: $0.tensor.shape, dtype: $0.tensor.dtype)) }) : batch
+            return (inputs, file.describeBatch(index))
+        }
+    }
+
     /// The batch to trace: the first batch of `--inputs` (every batch checked against the model),
     /// or the placeholder of `--shape`/`--dtype` (the model's declared input by default). With
     /// `meta`, shape-only tensors. `source` names the file and line of a batch from `--inputs`.

@@ -16,6 +16,9 @@ public struct Search: ParsableCommand {
         (grouped-query attention and fused qkv included)
           head           the classifier head (the last Linear/Conv2d, if it is the last module)
 
+        With --inputs, the first batch whose forward pass runs is traced (as INC walks its \
+        dataloader); if none runs, the first batch's error is reported.
+
         MODEL may also be a Keras .keras archive: then only the classifier head is searched (Keras \
         layer classes Dense and Conv2D).
 
@@ -88,8 +91,14 @@ public struct Search: ParsableCommand {
         if let reason = loaded.metaReason, !meta {
             Slimtrace.writeToStandardError("note: tracing shapes only (no weight read): \(reason)")
         }
-        let (batch, _) = try input.firstBatch(for: loaded.model, meta: loaded.isMeta)
-        let trace = try TraceSearcher(model: loaded.model, inputs: batch)
+        let candidates = try input.batches(for: loaded.model, meta: loaded.isMeta)
+        let trace: TraceSearcher
+        do {
+            trace = try TraceSearcher.firstThatRuns(model: loaded.model, batches: candidates.map(\.inputs)).trace
+        } catch {
+            guard let source = candidates.first?.source else { throw error }
+            throw CLIError.batchFailed(batch: source, detail: Slimtrace.describe(error))
+        }
         let report = try SearchReport(trace: trace, searchers: selectedSearchers(), recipe: parsedRecipe(), explain: explain)
         try OutputDestination.write(format == .json ? try report.json() : report.text(), to: output)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Models
+import Searchers
 import Tracer
 
 /// `slimtrace trace MODEL`: one forward pass under the tracer, the graph written out.
@@ -15,7 +16,8 @@ public struct Trace: ParsableCommand {
         The batch is a placeholder of ones for the model's primary input (--shape and --dtype, \
         defaulting to what the model declares: [1,16] int64 token ids; ViT \
         [1,3,image_size,image_size] float32), \
-        or the first batch of --inputs (every batch is checked against the model's inputs).
+        or the first batch of --inputs whose forward pass runs (every batch is checked against the \
+        model's inputs; if none runs, the first batch's error is reported).
 
         With --meta the trace carries shapes only: the model is built from config.json, its \
         parameters are checked against the safetensors headers, and no weight is read and no \
@@ -58,17 +60,17 @@ public struct Trace: ParsableCommand {
             Slimtrace.writeToStandardError("note: tracing shapes only (no weight read): \(reason)")
         }
         let model = loaded.model
-        let (batch, source) = try input.firstBatch(for: model, meta: loaded.isMeta)
-        let graph: Graph
+        let candidates = try input.batches(for: model, meta: loaded.isMeta)
+        let traced: (trace: TraceSearcher, batch: Int)
         do {
-            graph = try Tracer.trace(model: model, inputs: batch.entries) { traced in
-                try model.forward(ModelInputs(zip(batch.entries, traced).map { ($0.0.name, $0.1) }))
-            }.graph
+            traced = try TraceSearcher.firstThatRuns(model: model, batches: candidates.map(\.inputs))
         } catch {
             // A batch from --inputs: name its file and line before the module that failed.
-            guard let source else { throw error }
+            guard let source = candidates.first?.source else { throw error }
             throw CLIError.batchFailed(batch: source, detail: Slimtrace.describe(error))
         }
+        let graph = traced.trace.graph
+        let batch = candidates[traced.batch].inputs
         try OutputDestination.write(try format.render(graph), to: output)
         if let output {
             let inputs = batch.entries.map { "\($0.name) \($0.tensor.shape.map(String.init).joined(separator: "x"))" }.joined(separator: ", ")

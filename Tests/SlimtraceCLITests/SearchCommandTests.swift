@@ -3,6 +3,7 @@ import Models
 import Searchers
 import SlimtraceCLI
 import Testing
+import Tracer
 import TestFixtures
 
 /// `slimtrace MODEL` (search, the default command) and `slimtrace config`.
@@ -106,3 +107,36 @@ import TestFixtures
     }
 }
 
+
+/// With several batches, the first whose forward runs is traced (INC's dataloader loop).
+@Suite struct FirstBatchThatRunsTests {
+    @Test func searchAndTraceSkipABatchThatFailsAndUseTheNextOne() throws {
+        let scratch = try ScratchFolder()
+        let inputs = try scratch.write("""
+        {"input_ids": [[101, 99999, 102]]}
+        {"input_ids": [[101, 7, 8, 9, 102]]}
+        """, to: "batches.jsonl")
+        let report = scratch.file("report.json")
+        var search = try Slimtrace.parseAsRoot([fixturePath(), "--inputs", inputs.path, "--format", "json", "-o", report.path])
+        try search.run()
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])
+        let traced = try #require((json["inputs"] as? [[String: Any]])?.first)
+        #expect(traced["shape"] as? [Int] == [1, 5])
+        let graphFile = scratch.file("graph.json")
+        var trace = try Slimtrace.parseAsRoot(["trace", fixturePath(), "--inputs", inputs.path, "--format", "json", "-o", graphFile.path])
+        try trace.run()
+        #expect(try Graph(jsonData: Data(contentsOf: graphFile)).inputValues.map(\.shape) == [[1, 5]])
+    }
+
+    @Test func whenNoBatchRunsTheFirstBatchsErrorNamesItsLine() throws {
+        let scratch = try ScratchFolder()
+        let inputs = try scratch.write("""
+        {"input_ids": [[101, 99999, 102]]}
+        {"input_ids": [[101, 88888, 102]]}
+        """, to: "bad.jsonl")
+        var errors: [String] = []
+        let status = Slimtrace.execute([fixturePath(), "--inputs", inputs.path], writeHelp: { _ in }, reportError: { errors.append($0) })
+        #expect(status == 1)
+        #expect(errors.count == 1 && errors[0].contains("line 1") && errors[0].contains("99999"), "\(errors)")
+    }
+}
