@@ -17,6 +17,13 @@ public struct ModelArguments: ParsableArguments {
     /// Loads the model: `.real` reads the weights, `.meta` only their headers (shapes), `.auto`
     /// goes meta when the folder has no weights or they would not fit in memory.
     public func load(_ mode: LoadMode) throws -> LoadedModel {
+        try ModelArguments.load(path: model, mode)
+    }
+
+    /// Loads the checkpoint folder at `path` (as `load(_:)` does for MODEL): for options that name
+    /// a second checkpoint, such as `bench --compare`.
+    public static func load(path: String, _ mode: LoadMode) throws -> LoadedModel {
+        let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw ModelError.missingFile(path: url.path, detail: "no such checkpoint folder")

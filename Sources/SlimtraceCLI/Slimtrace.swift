@@ -21,6 +21,7 @@ public struct Slimtrace: ParsableCommand {
           slimtrace trace Examples/tiny-bert --shape 2,32 --format dot -o bert.dot
           slimtrace run Examples/tiny-bert \\
               --inputs Examples/tiny-bert/inputs.jsonl --output logits.safetensors
+          slimtrace bench Examples/tiny-bert --shape 1,128 --by op
 
         Errors print one line, `error: ...`, naming the file or argument at fault, and exit with status 1.
         """,
@@ -34,6 +35,7 @@ public struct Slimtrace: ParsableCommand {
             Run.self,
             Config.self,
             SlimCommand.self,
+            Bench.self,
         ],
         defaultSubcommand: Search.self
     )

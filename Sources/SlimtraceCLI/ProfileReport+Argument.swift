@@ -1,0 +1,5 @@
+import ArgumentParser
+import Tracer
+
+/// `bench --by module|type|op`.
+extension ProfileReport.Grouping: ExpressibleByArgument {}
