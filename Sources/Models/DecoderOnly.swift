@@ -50,11 +50,14 @@ enum DecoderOnly {
     }
 
     /// `softmax(mask(q·kᵀ · scaling))·v` for `[batch, heads, length, headDim]` query, key and value,
-    /// returned as `[batch, length, heads, headDim]` (transposed back and made contiguous). The
-    /// dropout on the probabilities is recorded with p = 0, as in evaluation mode.
+    /// returned as `[batch, length, heads · headDim]` for the output projection (transposed back,
+    /// heads merged, contiguous). The dropout on the probabilities is recorded with p = 0, as in
+    /// evaluation mode.
     static func attention(query: Tensor, key: Tensor, value: Tensor, mask: AttentionMask, scaling: Float) throws -> Tensor {
+        let (batch, length) = (query.shape[0], query.shape[2])
         let scores = try query.matmul(key.transpose(-1, -2)).mul(scaling)
         let probabilities = try mask.apply(to: scores).softmax().dropout(probability: 0)
-        return try probabilities.matmul(value).transpose(1, 2).contiguous()
+        let context = try probabilities.matmul(value).transpose(1, 2).contiguous()
+        return try context.reshape([batch, length, -1]).contiguous()
     }
 }

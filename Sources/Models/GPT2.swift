@@ -138,7 +138,7 @@ final class GPT2Attention: Module {
             let value = try parts[2].view(heads).transpose(1, 2)
             let query = try parts[0].view(heads).transpose(1, 2)
             let context = try DecoderOnly.attention(query: query, key: key, value: value, mask: mask, scaling: scaling)
-            return try residDropout(cProj(context.reshape([batch, length, -1]).contiguous()))
+            return try residDropout(cProj(context))
         }
     }
 }

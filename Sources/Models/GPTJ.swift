@@ -153,7 +153,7 @@ final class GPTJAttention: Module {
             let rotatedKey = try key.transpose(1, 2).rotary(cos: rotary.cos, sin: rotary.sin, style: .interleaved)
             let rotatedQuery = try query.transpose(1, 2).rotary(cos: rotary.cos, sin: rotary.sin, style: .interleaved)
             let context = try DecoderOnly.attention(query: rotatedQuery, key: rotatedKey, value: value, mask: mask, scaling: scaling)
-            return try residDropout(outProj(context.reshape([batch, length, -1]).contiguous()))
+            return try residDropout(outProj(context))
         }
     }
 }

@@ -148,7 +148,7 @@ final class OPTAttention: Module {
             let value = try vProj(x)
             let context = try DecoderOnly.attention(query: query, key: key.view(heads).transpose(1, 2),
                                                     value: value.view(heads).transpose(1, 2), mask: mask, scaling: 1)
-            return try outProj(context.reshape([batch, length, -1]).contiguous())
+            return try outProj(context)
         }
     }
 }
