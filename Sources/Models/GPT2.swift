@@ -143,43 +143,22 @@ final class GPT2Attention: Module {
     }
 }
 
-/// `GPT2MLP`: `c_fc` → activation → `c_proj` → dropout.
-final class GPT2MLP: Module {
-    let cFc: Conv1D
-    let cProj: Conv1D
-    let act: Activation
-    let dropout: Dropout
-
-    init(_ config: GPT2Configuration) {
-        cFc = Conv1D(nf: config.feedForwardDimension, nx: config.embeddingDimension)
-        cProj = Conv1D(nf: config.embeddingDimension, nx: config.feedForwardDimension)
-        // `GPT2Configuration.read` has checked that the activation is supported.
-        act = Activation.huggingFace(config.activationFunction)!
-        dropout = Dropout(probability: config.residualDropout)
-        super.init(typeName: "GPT2MLP")
-        register("c_fc", cFc)
-        register("c_proj", cProj)
-        register("act", act)
-        register("dropout", dropout)
-    }
-
-    func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try scoped { try dropout(cProj(act(cFc(x)))) }
-    }
-}
-
 /// `GPT2Block`: pre-norm attention and feed-forward, each with a residual.
 final class GPT2Block: Module {
     let ln1: LayerNorm
     let attn: GPT2Attention
     let ln2: LayerNorm
-    let mlp: GPT2MLP
+    let mlp: GPTMLP<Conv1D>
 
     init(_ config: GPT2Configuration, layerIndex: Int) {
         ln1 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
         attn = GPT2Attention(config, layerIndex: layerIndex)
         ln2 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
-        mlp = GPT2MLP(config)
+        // `GPT2MLP`; `GPT2Configuration.read` has checked that the activation is supported.
+        mlp = GPTMLP(typeName: "GPT2MLP",
+                     in: ("c_fc", Conv1D(nf: config.feedForwardDimension, nx: config.embeddingDimension)),
+                     out: ("c_proj", Conv1D(nf: config.embeddingDimension, nx: config.feedForwardDimension)),
+                     activation: Activation.huggingFace(config.activationFunction)!, dropout: config.residualDropout)
         super.init(typeName: "GPT2Block")
         register("ln_1", ln1)
         register("attn", attn)

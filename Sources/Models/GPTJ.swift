@@ -158,41 +158,20 @@ final class GPTJAttention: Module {
     }
 }
 
-/// `GPTJMLP`: `fc_in` → activation → `fc_out` → dropout.
-final class GPTJMLP: Module {
-    let fcIn: Linear
-    let fcOut: Linear
-    let act: Activation
-    let dropout: Dropout
-
-    init(_ config: GPTJConfiguration) {
-        fcIn = Linear(inFeatures: config.embeddingDimension, outFeatures: config.feedForwardDimension)
-        fcOut = Linear(inFeatures: config.feedForwardDimension, outFeatures: config.embeddingDimension)
-        // `GPTJConfiguration.read` has checked that the activation is supported.
-        act = Activation.huggingFace(config.activationFunction)!
-        dropout = Dropout(probability: config.residualDropout)
-        super.init(typeName: "GPTJMLP")
-        register("fc_in", fcIn)
-        register("fc_out", fcOut)
-        register("act", act)
-        register("dropout", dropout)
-    }
-
-    func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try scoped { try dropout(fcOut(act(fcIn(x)))) }
-    }
-}
-
 /// `GPTJBlock`: `x + attn(ln_1(x)) + mlp(ln_1(x))` (parallel residual).
 final class GPTJBlock: Module {
     let ln1: LayerNorm
     let attn: GPTJAttention
-    let mlp: GPTJMLP
+    let mlp: GPTMLP<Linear>
 
     init(_ config: GPTJConfiguration) {
         ln1 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
         attn = GPTJAttention(config)
-        mlp = GPTJMLP(config)
+        // `GPTJMLP`; `GPTJConfiguration.read` has checked that the activation is supported.
+        mlp = GPTMLP(typeName: "GPTJMLP",
+                     in: ("fc_in", Linear(inFeatures: config.embeddingDimension, outFeatures: config.feedForwardDimension)),
+                     out: ("fc_out", Linear(inFeatures: config.feedForwardDimension, outFeatures: config.embeddingDimension)),
+                     activation: Activation.huggingFace(config.activationFunction)!, dropout: config.residualDropout)
         super.init(typeName: "GPTJBlock")
         register("ln_1", ln1)
         register("attn", attn)
