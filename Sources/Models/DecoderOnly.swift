@@ -1,9 +1,9 @@
 import Tensor
 import Tracer
 
-/// What the decoder-only language models (OPT, GPT-2, GPT-J) share: their inputs, the mask that
-/// keeps each token from attending to later tokens and to padding, and Hugging Face's eager
-/// attention (`eager_attention_forward`), recorded as the `matmul` ops searchers look for.
+/// What the decoder-only language models (OPT, GPT-2, GPT-J, the LLaMA family) share: their inputs,
+/// the mask that keeps each token from attending to later tokens and to padding, and Hugging
+/// Face's eager attention (`eager_attention_forward`), recorded as the `matmul` ops searchers look for.
 enum DecoderOnly {
     /// `input_ids` (primary; INC's `[1, 16]` int64 placeholder) and an optional `attention_mask`
     /// of the same shape (1 = token, 0 = padding).
@@ -59,5 +59,22 @@ enum DecoderOnly {
         let probabilities = try mask.apply(to: scores).softmax().dropout(probability: 0)
         let context = try probabilities.matmul(value).transpose(1, 2).contiguous()
         return try context.reshape([batch, length, -1]).contiguous()
+    }
+}
+
+/// A decoder-only model, base or with its language-model head, run on token ids: its inputs and
+/// `forward` are `DecoderOnly`'s, so each model only says what it computes.
+protocol DecoderOnlyModel: TransformerModel {
+    /// `last_hidden_state` (base models) or logits (language-model heads) for token ids
+    /// `[batch, length]` and an optional attention mask of the same shape.
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor
+}
+
+extension DecoderOnlyModel {
+    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
+
+    public func forward(_ inputs: ModelInputs) throws -> Tensor {
+        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
+        return try self(inputIds: ids, attentionMask: attentionMask)
     }
 }

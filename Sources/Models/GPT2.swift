@@ -176,7 +176,7 @@ final class GPT2Block: Module {
 
 /// `GPT2Model`: token and position embeddings, the blocks and the final LayerNorm; its output is
 /// `last_hidden_state`.
-public final class GPT2Model: Module, TransformerModel {
+public final class GPT2Model: Module, DecoderOnlyModel {
     let wte: Embedding
     let wpe: Embedding
     let drop: Dropout
@@ -197,13 +197,6 @@ public final class GPT2Model: Module, TransformerModel {
         register("ln_f", lnF)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try callAsFunction(inputIds: ids, attentionMask: attentionMask)
-    }
-
     /// `last_hidden_state` for token ids `[batch, length]`; positions are `0..<length` whatever
     /// the attention mask says, as in Hugging Face.
     func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
@@ -222,7 +215,7 @@ public final class GPT2Model: Module, TransformerModel {
 
 /// `GPT2LMHeadModel`: `GPT2Model` and a bias-free `lm_head`, tied to `wte` unless
 /// `tie_word_embeddings` is false (the checkpoint then stores `lm_head.weight`).
-public final class GPT2LMHeadModel: Module, TransformerModel {
+public final class GPT2LMHeadModel: Module, DecoderOnlyModel {
     let transformer: GPT2Model
     let lmHead: Linear
 
@@ -236,11 +229,8 @@ public final class GPT2LMHeadModel: Module, TransformerModel {
         register("lm_head", lmHead)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
     /// Logits `[batch, length, vocab_size]`.
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try scoped { try lmHead(transformer(inputIds: ids, attentionMask: attentionMask)) }
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        try scoped { try lmHead(transformer(inputIds: inputIds, attentionMask: attentionMask)) }
     }
 }

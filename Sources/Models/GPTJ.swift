@@ -189,7 +189,7 @@ final class GPTJBlock: Module {
 
 /// `GPTJModel`: token embeddings, the blocks, the final LayerNorm and the rotary tables; its
 /// output is `last_hidden_state`.
-public final class GPTJModel: Module, TransformerModel {
+public final class GPTJModel: Module, DecoderOnlyModel {
     let wte: Embedding
     let drop: Dropout
     let h: ModuleList<GPTJBlock>
@@ -210,13 +210,6 @@ public final class GPTJModel: Module, TransformerModel {
         register("rotary_emb", rotaryEmb)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try callAsFunction(inputIds: ids, attentionMask: attentionMask)
-    }
-
     /// `last_hidden_state` for token ids `[batch, length]`; positions are `0..<length` whatever
     /// the attention mask says, as in Hugging Face.
     func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
@@ -234,7 +227,7 @@ public final class GPTJModel: Module, TransformerModel {
 
 /// `GPTJForCausalLM`: `GPTJModel` and an `lm_head` with a bias; its weight is its own unless
 /// `tie_word_embeddings` is true (then it is `wte`'s).
-public final class GPTJForCausalLM: Module, TransformerModel {
+public final class GPTJForCausalLM: Module, DecoderOnlyModel {
     let transformer: GPTJModel
     let lmHead: Linear
 
@@ -248,11 +241,8 @@ public final class GPTJForCausalLM: Module, TransformerModel {
         register("lm_head", lmHead)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
     /// Logits `[batch, length, vocab_size]`.
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try scoped { try lmHead(transformer(inputIds: ids, attentionMask: attentionMask)) }
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        try scoped { try lmHead(transformer(inputIds: inputIds, attentionMask: attentionMask)) }
     }
 }

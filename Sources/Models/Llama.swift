@@ -404,7 +404,7 @@ final class LlamaDecoderLayer: Module {
 
 /// The base model (`LlamaModel`, `MistralModel`, `Qwen2Model`): token embedding, decoder layers,
 /// final norm; returns `last_hidden_state` `[batch, length, hidden]`.
-public final class LlamaModel: Module, TransformerModel {
+public final class LlamaModel: Module, DecoderOnlyModel {
     let embedTokens: Embedding
     let layers: ModuleList<LlamaDecoderLayer>
     let norm: RMSNorm
@@ -422,19 +422,12 @@ public final class LlamaModel: Module, TransformerModel {
         register("rotary_emb", rotaryEmb)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try self(inputIDs: ids, attentionMask: attentionMask)
-    }
-
     /// The last hidden state for token ids `[batch, length]` and an optional `[batch, length]`
     /// attention mask (1 = token, 0 = padding; absent = no padding). Positions are `0..<length`.
-    func callAsFunction(inputIDs: Tensor, attentionMask: Tensor?) throws -> Tensor {
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
         try scoped {
-            var hidden = try embedTokens(inputIDs)
-            let length = inputIDs.shape[1], meta = hidden.isMeta
+            var hidden = try embedTokens(inputIds)
+            let length = inputIds.shape[1], meta = hidden.isMeta
             let mask = try DecoderOnly.AttentionMask(length: length, attentionMask: attentionMask, meta: meta)
             var windowMasks: [Int: Tensor] = [:]
             for window in Set(layers.items.compactMap(\.slidingWindow)).sorted() where length > window {
@@ -452,7 +445,7 @@ public final class LlamaModel: Module, TransformerModel {
 /// The causal language model (`LlamaForCausalLM`, ...): the base model and `lm_head`, which is the
 /// embedding table itself (one shared `Parameter`) when `tie_word_embeddings` is true. Returns logits
 /// `[batch, length, vocab]`.
-public final class LlamaForCausalLM: Module, TransformerModel {
+public final class LlamaForCausalLM: Module, DecoderOnlyModel {
     let model: LlamaModel
     let lmHead: Linear
 
@@ -466,11 +459,9 @@ public final class LlamaForCausalLM: Module, TransformerModel {
         register("lm_head", lmHead)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try scoped { try lmHead(model(inputIDs: ids, attentionMask: attentionMask)) }
+    /// Logits `[batch, length, vocab]`.
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        try scoped { try lmHead(model(inputIds: inputIds, attentionMask: attentionMask)) }
     }
 }
 

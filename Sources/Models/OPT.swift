@@ -250,7 +250,7 @@ final class OPTDecoder: Module {
 }
 
 /// `OPTModel`: the decoder; its output is `last_hidden_state`.
-public final class OPTModel: Module, TransformerModel {
+public final class OPTModel: Module, DecoderOnlyModel {
     let decoder: OPTDecoder
 
     init(_ config: OPTConfiguration) {
@@ -259,17 +259,14 @@ public final class OPTModel: Module, TransformerModel {
         register("decoder", decoder)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try scoped { try decoder(inputIds: ids, attentionMask: attentionMask) }
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        try scoped { try decoder(inputIds: inputIds, attentionMask: attentionMask) }
     }
 }
 
 /// `OPTForCausalLM`: `OPTModel` and a bias-free `lm_head`, tied to the token embeddings unless
 /// `tie_word_embeddings` is false (the checkpoint then stores `lm_head.weight`).
-public final class OPTForCausalLM: Module, TransformerModel {
+public final class OPTForCausalLM: Module, DecoderOnlyModel {
     let model: OPTModel
     let lmHead: Linear
 
@@ -283,13 +280,10 @@ public final class OPTForCausalLM: Module, TransformerModel {
         register("lm_head", lmHead)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
     /// Logits `[batch, length, vocab_size]`. Like Hugging Face, it runs `model.decoder` directly.
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try scoped {
-            let hidden = try model.decoder(inputIds: ids, attentionMask: attentionMask)
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        try scoped {
+            let hidden = try model.decoder(inputIds: inputIds, attentionMask: attentionMask)
             return try lmHead(hidden).contiguous()
         }
     }
