@@ -186,14 +186,6 @@ public enum ElectraArchitecture: BertFamilyArchitecture {
     public static let family = BertFamily.electra
 }
 
-/// The inputs every BERT-family model takes: token ids (INC's `[1, 16]` placeholder), then the
-/// optional attention mask and token type ids.
-private let bertInputSpecs = [
-    ModelInputSpec(name: "input_ids", dtype: .i64, defaultShape: [1, 16], isPrimary: true),
-    ModelInputSpec(name: "attention_mask", dtype: .i64, defaultShape: [1, 16], isPrimary: false),
-    ModelInputSpec(name: "token_type_ids", dtype: .i64, defaultShape: [1, 16], isPrimary: false),
-]
-
 /// `BertEmbeddings` / `RobertaEmbeddings` / `ElectraEmbeddings`: word + token type + position
 /// embeddings, LayerNorm, dropout. RoBERTa registers its position table last and numbers
 /// positions from `pad_token_id + 1`, skipping padding tokens.
@@ -443,7 +435,7 @@ public final class BertModel: Module, TransformerModel {
         if let pooler { register("pooler", pooler) }
     }
 
-    public var inputSpecs: [ModelInputSpec] { bertInputSpecs }
+    public var inputSpecs: [ModelInputSpec] { TokenInputs.specsWithTokenTypes }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)
@@ -453,31 +445,12 @@ public final class BertModel: Module, TransformerModel {
     /// The sequence output and, when there is a pooler, the pooled first token.
     func run(_ inputs: ModelInputs) throws -> (lastHiddenState: Tensor, pooled: Tensor?) {
         try scoped {
-            let (inputIds, attentionMask, tokenTypeIds) = try checkedInputs(inputs)
-            var hidden = try embeddings(inputIds: inputIds, tokenTypeIds: tokenTypeIds)
+            let tokens = try TokenInputs(inputs, of: self)
+            var hidden = try embeddings(inputIds: tokens.ids, tokenTypeIds: tokens.tokenTypeIds)
             if let embeddingsProject { hidden = try embeddingsProject(hidden) }
-            let sequence = try encoder(hidden, paddingMask: attentionMask?.paddingMask())
+            let sequence = try encoder(hidden, paddingMask: tokens.attentionMask?.paddingMask())
             return (sequence, try pooler?(sequence))
         }
-    }
-
-    /// `input_ids` as `[batch, length]` integers and the optional inputs of the same shape.
-    private func checkedInputs(_ inputs: ModelInputs) throws -> (Tensor, Tensor?, Tensor?) {
-        guard let inputIds = inputs["input_ids"] else { throw ModelError.missingInput(name: "input_ids", model: typeName) }
-        guard inputIds.rank == 2, inputIds.shape[1] > 0 else {
-            throw ModelError.invalidInput(name: "input_ids", detail: "must be [batch, length] with length > 0, got \(Shape.describe(inputIds.shape))")
-        }
-        for name in ["input_ids", "token_type_ids"] {
-            if let tensor = inputs[name], tensor.dtype.isFloatingPoint {
-                throw ModelError.invalidInput(name: name, detail: "must hold integer ids, got \(tensor.dtype.rawValue)")
-            }
-        }
-        for name in ["attention_mask", "token_type_ids"] {
-            if let tensor = inputs[name], tensor.shape != inputIds.shape {
-                throw ModelError.invalidInput(name: name, detail: "has shape \(Shape.describe(tensor.shape)), input_ids \(Shape.describe(inputIds.shape))")
-            }
-        }
-        return (inputIds, inputs["attention_mask"], inputs["token_type_ids"])
     }
 }
 
@@ -543,7 +516,7 @@ public final class BertForSequenceClassification: Module, TransformerModel {
         }
     }
 
-    public var inputSpecs: [ModelInputSpec] { bertInputSpecs }
+    public var inputSpecs: [ModelInputSpec] { TokenInputs.specsWithTokenTypes }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)

@@ -1,31 +1,10 @@
 import Tensor
 import Tracer
 
-/// What the decoder-only language models (OPT, GPT-2, GPT-J, the LLaMA family) share: their inputs,
-/// the mask that keeps each token from attending to later tokens and to padding, and Hugging
-/// Face's eager attention (`eager_attention_forward`), recorded as the `matmul` ops searchers look for.
+/// What the decoder-only language models (OPT, GPT-2, GPT-J, the LLaMA family) share: the mask that
+/// keeps each token from attending to later tokens and to padding, and Hugging Face's eager
+/// attention (`eager_attention_forward`), recorded as the `matmul` ops searchers look for.
 enum DecoderOnly {
-    /// `input_ids` (primary; INC's `[1, 16]` int64 placeholder) and an optional `attention_mask`
-    /// of the same shape (1 = token, 0 = padding).
-    static let inputSpecs = [
-        ModelInputSpec(name: "input_ids", dtype: .i64, defaultShape: [1, 16], isPrimary: true),
-        ModelInputSpec(name: "attention_mask", dtype: .i64, defaultShape: [1, 16], isPrimary: false),
-    ]
-
-    /// The token ids `[batch, length]` and the attention mask if one was given, checked against
-    /// `model`'s inputs and each other.
-    static func tokenInputs(_ inputs: ModelInputs, of model: some TransformerModel) throws -> (ids: Tensor, attentionMask: Tensor?) {
-        try model.validate(inputs)
-        guard let ids = inputs["input_ids"], ids.rank == 2 else {
-            throw ModelError.invalidInput(name: "input_ids", detail: "\(model.typeName) takes token ids [batch, length], got \(Shape.describe(inputs["input_ids"]?.shape ?? []))")
-        }
-        let mask = inputs["attention_mask"]
-        if let mask, mask.shape != ids.shape {
-            throw ModelError.invalidInput(name: "attention_mask", detail: "shape \(Shape.describe(mask.shape)) differs from input_ids \(Shape.describe(ids.shape))")
-        }
-        return (ids, mask)
-    }
-
     /// Which keys each query may not see: later positions, and padding when an attention mask is
     /// given. Built once per forward pass (as Hugging Face's `create_causal_mask`) and applied in
     /// every layer.
@@ -62,8 +41,9 @@ enum DecoderOnly {
     }
 }
 
-/// A decoder-only model, base or with its language-model head, run on token ids: its inputs and
-/// `forward` are `DecoderOnly`'s, so each model only says what it computes.
+/// A decoder-only model, base or with its language-model head, run on token ids and an optional
+/// attention mask (`TokenInputs`): its inputs and `forward` come from here, so each model only says
+/// what it computes.
 protocol DecoderOnlyModel: TransformerModel {
     /// `last_hidden_state` (base models) or logits (language-model heads) for token ids
     /// `[batch, length]` and an optional attention mask of the same shape.
@@ -71,10 +51,11 @@ protocol DecoderOnlyModel: TransformerModel {
 }
 
 extension DecoderOnlyModel {
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
+    public var inputSpecs: [ModelInputSpec] { TokenInputs.specs }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try self(inputIds: ids, attentionMask: attentionMask)
+        try validate(inputs)
+        let tokens = try TokenInputs(inputs, of: self)
+        return try self(inputIds: tokens.ids, attentionMask: tokens.attentionMask)
     }
 }

@@ -101,12 +101,6 @@ public enum DistilBertArchitecture: Architecture {
         default: throw ModelError.unsupportedArchitecture(className, modelType: config.modelType, supported: classNames)
         }
     }
-
-    /// `input_ids` (primary, INC's `[1, 16]` int64 placeholder) and `attention_mask`.
-    static let inputSpecs = [
-        ModelInputSpec(name: "input_ids", dtype: .i64, defaultShape: [1, 16], isPrimary: true),
-        ModelInputSpec(name: "attention_mask", dtype: .i64, defaultShape: [1, 16], isPrimary: false),
-    ]
 }
 
 /// Word and learned position embeddings, summed, then LayerNorm and dropout (HF `Embeddings`).
@@ -270,7 +264,7 @@ public final class DistilBertModel: Module, TransformerModel {
         register("transformer", transformer)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DistilBertArchitecture.inputSpecs }
+    public var inputSpecs: [ModelInputSpec] { TokenInputs.specs }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)
@@ -280,14 +274,9 @@ public final class DistilBertModel: Module, TransformerModel {
     /// The encoder on `[batch, length]` token ids; without an attention mask every token is attended.
     func callAsFunction(inputIDs: Tensor, attentionMask: Tensor?) throws -> Tensor {
         try scoped {
-            guard inputIDs.rank == 2, inputIDs.shape[1] > 0, !inputIDs.dtype.isFloatingPoint else {
-                throw ModelError.invalidInput(name: "input_ids", detail: "must be integer ids [batch, length] with length > 0, got \(inputIDs.dtype.rawValue) \(Shape.describe(inputIDs.shape))")
-            }
-            if let attentionMask, attentionMask.shape != inputIDs.shape {
-                throw ModelError.invalidInput(name: "attention_mask", detail: "shape \(Shape.describe(attentionMask.shape)) differs from input_ids \(Shape.describe(inputIDs.shape))")
-            }
-            let hiddenStates = try embeddings(inputIDs)
-            return try transformer(hiddenStates, paddingMask: attentionMask?.paddingMask())
+            let tokens = try TokenInputs(ids: inputIDs, attentionMask: attentionMask)
+            let hiddenStates = try embeddings(tokens.ids)
+            return try transformer(hiddenStates, paddingMask: tokens.attentionMask?.paddingMask())
         }
     }
 }
@@ -312,7 +301,7 @@ public final class DistilBertForSequenceClassification: Module, TransformerModel
         register("dropout", dropout)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DistilBertArchitecture.inputSpecs }
+    public var inputSpecs: [ModelInputSpec] { TokenInputs.specs }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)
