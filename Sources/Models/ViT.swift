@@ -221,33 +221,38 @@ final class ViTSelfAttention: Module {
     }
 }
 
-/// The attention output projection `dense` and its dropout; the residual is added in `ViTLayer`
-/// (HF `ViTSelfOutput`).
-final class ViTSelfOutput: Module {
+/// A dense projection to the hidden size and its dropout: the attention's output (HF
+/// `ViTSelfOutput`, whose residual `ViTLayer` adds) and the feed-forward contraction (HF
+/// `ViTOutput`, which adds the residual itself).
+final class ViTDenseOutput: Module {
     let dense: Linear
     let dropout: Dropout
 
-    init(_ config: ViTConfiguration) {
-        dense = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize)
+    init(_ config: ViTConfiguration, inFeatures: Int, typeName: String) {
+        dense = Linear(inFeatures: inFeatures, outFeatures: config.hiddenSize)
         dropout = Dropout(probability: config.hiddenDropout)
-        super.init(typeName: "ViTSelfOutput")
+        super.init(typeName: typeName)
         register("dense", dense)
         register("dropout", dropout)
     }
 
-    func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
-        try scoped { try dropout(dense(hiddenStates)) }
+    /// `dropout(dense(hiddenStates))`, plus `residual` when given.
+    func callAsFunction(_ hiddenStates: Tensor, residual: Tensor? = nil) throws -> Tensor {
+        try scoped {
+            let projected = try dropout(dense(hiddenStates))
+            return try residual.map { try projected + $0 } ?? projected
+        }
     }
 }
 
 /// Self-attention followed by its output projection (HF `ViTAttention`).
 final class ViTAttention: Module {
     let attention: ViTSelfAttention
-    let output: ViTSelfOutput
+    let output: ViTDenseOutput
 
     init(_ config: ViTConfiguration) {
         attention = ViTSelfAttention(config)
-        output = ViTSelfOutput(config)
+        output = ViTDenseOutput(config, inFeatures: config.hiddenSize, typeName: "ViTSelfOutput")
         super.init(typeName: "ViTAttention")
         register("attention", attention)
         register("output", output)
@@ -276,37 +281,19 @@ final class ViTIntermediate: Module {
     }
 }
 
-/// The feed-forward contraction `dense → dropout`, plus the residual (HF `ViTOutput`).
-final class ViTOutput: Module {
-    let dense: Linear
-    let dropout: Dropout
-
-    init(_ config: ViTConfiguration) {
-        dense = Linear(inFeatures: config.intermediateSize, outFeatures: config.hiddenSize)
-        dropout = Dropout(probability: config.hiddenDropout)
-        super.init(typeName: "ViTOutput")
-        register("dense", dense)
-        register("dropout", dropout)
-    }
-
-    func callAsFunction(_ hiddenStates: Tensor, residual: Tensor) throws -> Tensor {
-        try scoped { try dropout(dense(hiddenStates)) + residual }
-    }
-}
-
 /// One pre-norm layer: `layernorm_before → attention`, add, `layernorm_after → intermediate →
 /// output` (+ residual) (HF `ViTLayer`).
 final class ViTLayer: Module {
     let attention: ViTAttention
     let intermediate: ViTIntermediate
-    let output: ViTOutput
+    let output: ViTDenseOutput
     let layerNormBefore: LayerNorm
     let layerNormAfter: LayerNorm
 
     init(_ config: ViTConfiguration) {
         attention = ViTAttention(config)
         intermediate = ViTIntermediate(config)
-        output = ViTOutput(config)
+        output = ViTDenseOutput(config, inFeatures: config.intermediateSize, typeName: "ViTOutput")
         layerNormBefore = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
         layerNormAfter = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
         super.init(typeName: "ViTLayer")
