@@ -132,17 +132,13 @@ public struct BertConfiguration: Codable, Sendable {
     /// supported activation, an encoder); errors name the file and the key.
     static func load(_ file: ConfigFile) throws -> BertConfiguration {
         let config = try file.decode(BertConfiguration.self)
-        for (key, value) in [("vocab_size", config.vocabSize), ("hidden_size", config.hiddenSize),
-                             ("embedding_size", config.embeddingSize), ("num_hidden_layers", config.numHiddenLayers),
-                             ("num_attention_heads", config.numAttentionHeads), ("intermediate_size", config.intermediateSize),
-                             ("max_position_embeddings", config.maxPositionEmbeddings), ("type_vocab_size", config.typeVocabSize),
-                             ("num_labels", config.numLabels)] {
-            try file.require(value > 0, key, "must be positive, got \(value)")
-        }
-        try file.require(config.hiddenSize % config.numAttentionHeads == 0, "hidden_size",
-                         "(\(config.hiddenSize)) must be divisible by num_attention_heads (\(config.numAttentionHeads))")
-        try file.require(Activation.huggingFace(config.hiddenAct) != nil, "hidden_act",
-                         "\"\(config.hiddenAct)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.requirePositive(["vocab_size": config.vocabSize, "hidden_size": config.hiddenSize,
+                                  "embedding_size": config.embeddingSize, "num_hidden_layers": config.numHiddenLayers,
+                                  "num_attention_heads": config.numAttentionHeads, "intermediate_size": config.intermediateSize,
+                                  "max_position_embeddings": config.maxPositionEmbeddings, "type_vocab_size": config.typeVocabSize,
+                                  "num_labels": config.numLabels])
+        try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.numAttentionHeads)
+        try file.requireSupportedActivation("hidden_act", config.hiddenAct)
         try file.require(!config.isDecoder, "is_decoder", "must be false: slimtrace builds the \(config.family.classPrefix) encoder only")
         if config.family == .roberta {
             try file.require(config.padTokenId != nil, "pad_token_id", "must be set: RoBERTa numbers positions after the padding id")

@@ -65,17 +65,12 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
     /// Decodes and checks the configuration of `file`.
     public static func load(_ file: ConfigFile) throws -> DistilBertConfiguration {
         let config = try file.decode(DistilBertConfiguration.self)
-        try file.require(config.dimension > 0, "dim", "must be positive, got \(config.dimension)")
-        try file.require(config.headCount > 0, "n_heads", "must be positive, got \(config.headCount)")
-        try file.require(config.dimension % config.headCount == 0, "dim",
-                         "(\(config.dimension)) must be divisible by n_heads (\(config.headCount))")
-        try file.require(config.hiddenDimension > 0, "hidden_dim", "must be positive, got \(config.hiddenDimension)")
-        try file.require(config.layerCount >= 0, "n_layers", "must not be negative, got \(config.layerCount)")
-        try file.require(config.vocabularySize > 0, "vocab_size", "must be positive, got \(config.vocabularySize)")
-        try file.require(config.maxPositionEmbeddings > 0, "max_position_embeddings",
-                         "must be positive, got \(config.maxPositionEmbeddings)")
-        try file.require(Activation.huggingFace(config.activation) != nil, "activation",
-                         "\"\(config.activation)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.requirePositive(["dim": config.dimension, "n_heads": config.headCount])
+        try file.requireDivisible("dim", config.dimension, by: "n_heads", config.headCount)
+        try file.requirePositive(["hidden_dim": config.hiddenDimension])
+        try file.requireNotNegative("n_layers", config.layerCount)
+        try file.requirePositive(["vocab_size": config.vocabularySize, "max_position_embeddings": config.maxPositionEmbeddings])
+        try file.requireSupportedActivation("activation", config.activation)
         try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
         return config
     }

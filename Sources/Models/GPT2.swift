@@ -84,15 +84,11 @@ public struct GPT2Configuration: Codable, Sendable {
     /// Decodes `file` and checks the values the modules rely on.
     static func read(_ file: ConfigFile) throws -> GPT2Configuration {
         let config = try file.decode(GPT2Configuration.self)
-        for (key, value) in [("vocab_size", config.vocabularySize), ("n_positions", config.positions), ("n_embd", config.embeddingDimension),
-                             ("n_head", config.heads), ("n_inner", config.feedForwardDimension)] {
-            try file.require(value > 0, key, "must be positive, got \(value)")
-        }
-        try file.require(config.layers >= 0, "n_layer", "must not be negative, got \(config.layers)")
-        try file.require(config.embeddingDimension % config.heads == 0, "n_embd",
-                         "(\(config.embeddingDimension)) must be divisible by n_head (\(config.heads))")
-        try file.require(Activation.huggingFace(config.activationFunction) != nil, "activation_function",
-                         "\"\(config.activationFunction)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.requirePositive(["vocab_size": config.vocabularySize, "n_positions": config.positions, "n_embd": config.embeddingDimension,
+                                  "n_head": config.heads, "n_inner": config.feedForwardDimension])
+        try file.requireNotNegative("n_layer", config.layers)
+        try file.requireDivisible("n_embd", config.embeddingDimension, by: "n_head", config.heads)
+        try file.requireSupportedActivation("activation_function", config.activationFunction)
         try file.require(!config.addCrossAttention, "add_cross_attention", "must be false (GPT-2 as an encoder-decoder is not supported)")
         return config
     }

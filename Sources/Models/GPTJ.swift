@@ -75,18 +75,14 @@ public struct GPTJConfiguration: Codable, Sendable {
     /// Decodes `file` and checks the values the modules rely on.
     static func read(_ file: ConfigFile) throws -> GPTJConfiguration {
         let config = try file.decode(GPTJConfiguration.self)
-        for (key, value) in [("vocab_size", config.vocabularySize), ("n_positions", config.positions), ("n_embd", config.embeddingDimension),
-                             ("n_head", config.heads), ("n_inner", config.feedForwardDimension), ("rotary_dim", config.rotaryDimension)] {
-            try file.require(value > 0, key, "must be positive, got \(value)")
-        }
-        try file.require(config.layers >= 0, "n_layer", "must not be negative, got \(config.layers)")
-        try file.require(config.embeddingDimension % config.heads == 0, "n_embd",
-                         "(\(config.embeddingDimension)) must be divisible by n_head (\(config.heads))")
+        try file.requirePositive(["vocab_size": config.vocabularySize, "n_positions": config.positions, "n_embd": config.embeddingDimension,
+                                  "n_head": config.heads, "n_inner": config.feedForwardDimension, "rotary_dim": config.rotaryDimension])
+        try file.requireNotNegative("n_layer", config.layers)
+        try file.requireDivisible("n_embd", config.embeddingDimension, by: "n_head", config.heads)
         let headDimension = config.embeddingDimension / config.heads
         try file.require(config.rotaryDimension % 2 == 0 && config.rotaryDimension <= headDimension, "rotary_dim",
                          "(\(config.rotaryDimension)) must be even and at most the head size \(headDimension)")
-        try file.require(Activation.huggingFace(config.activationFunction) != nil, "activation_function",
-                         "\"\(config.activationFunction)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.requireSupportedActivation("activation_function", config.activationFunction)
         return config
     }
 }

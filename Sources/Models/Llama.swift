@@ -146,11 +146,9 @@ public struct LlamaConfiguration: Codable, Sendable {
     /// Decodes `file` and checks that the sizes fit together, naming the offending key.
     public init(file: ConfigFile) throws {
         self = try file.decode(LlamaConfiguration.self)
-        for (key, value) in [("vocab_size", vocabularySize), ("hidden_size", hiddenSize), ("intermediate_size", intermediateSize),
-                             ("num_attention_heads", attentionHeads), ("num_key_value_heads", keyValueHeadCount)] {
-            try file.require(value > 0, key, "must be positive, got \(value)")
-        }
-        try file.require(hiddenLayers >= 0, "num_hidden_layers", "must not be negative, got \(hiddenLayers)")
+        try file.requirePositive(["vocab_size": vocabularySize, "hidden_size": hiddenSize, "intermediate_size": intermediateSize,
+                                  "num_attention_heads": attentionHeads, "num_key_value_heads": keyValueHeadCount])
+        try file.requireNotNegative("num_hidden_layers", hiddenLayers)
         try file.require(attentionHeads % keyValueHeadCount == 0, "num_key_value_heads",
                          "(\(keyValueHeadCount)) must divide num_attention_heads (\(attentionHeads))")
         if let headDimensions {
@@ -160,8 +158,7 @@ public struct LlamaConfiguration: Codable, Sendable {
                              "(\(hiddenSize)) must be divisible by num_attention_heads (\(attentionHeads)) when head_dim is absent")
             try file.require(headDim % 2 == 0, "hidden_size", "/ num_attention_heads gives an odd head size \(headDim); rotary embedding needs an even one")
         }
-        try file.require(Activation.huggingFace(hiddenAct) != nil, "hidden_act",
-                         "\"\(hiddenAct)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.requireSupportedActivation("hidden_act", hiddenAct)
         try file.require(slidingWindow.map { $0 > 0 } ?? true, "sliding_window", "must be positive, got \(slidingWindow ?? 0)")
         try file.require(layerTypes.map { $0.count == hiddenLayers } ?? true, "layer_types",
                          "has \(layerTypes?.count ?? 0) entries for \(hiddenLayers) layers")

@@ -80,16 +80,12 @@ public struct OPTConfiguration: Codable, Sendable {
     /// Decodes `file` and checks the values the modules rely on.
     static func read(_ file: ConfigFile) throws -> OPTConfiguration {
         let config = try file.decode(OPTConfiguration.self)
-        for (key, value) in [("vocab_size", config.vocabularySize), ("hidden_size", config.hiddenSize), ("ffn_dim", config.ffnDimension),
-                             ("max_position_embeddings", config.maxPositionEmbeddings), ("num_attention_heads", config.attentionHeads),
-                             ("word_embed_proj_dim", config.embeddingDimension)] {
-            try file.require(value > 0, key, "must be positive, got \(value)")
-        }
-        try file.require(config.hiddenLayers >= 0, "num_hidden_layers", "must not be negative, got \(config.hiddenLayers)")
-        try file.require(config.hiddenSize % config.attentionHeads == 0, "hidden_size",
-                         "(\(config.hiddenSize)) must be divisible by num_attention_heads (\(config.attentionHeads))")
-        try file.require(Activation.huggingFace(config.activationFunction) != nil, "activation_function",
-                         "\"\(config.activationFunction)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.requirePositive(["vocab_size": config.vocabularySize, "hidden_size": config.hiddenSize, "ffn_dim": config.ffnDimension,
+                                  "max_position_embeddings": config.maxPositionEmbeddings, "num_attention_heads": config.attentionHeads,
+                                  "word_embed_proj_dim": config.embeddingDimension])
+        try file.requireNotNegative("num_hidden_layers", config.hiddenLayers)
+        try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.attentionHeads)
+        try file.requireSupportedActivation("activation_function", config.activationFunction)
         try file.require(config.layerNormElementwiseAffine, "layer_norm_elementwise_affine",
                          "must be true (LayerNorm without weight and bias is not supported)")
         return config

@@ -77,22 +77,16 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
     /// Decodes and checks the configuration of `file`.
     public static func load(_ file: ConfigFile) throws -> ViTConfiguration {
         let config = try file.decode(ViTConfiguration.self)
-        try file.require(config.hiddenSize > 0, "hidden_size", "must be positive, got \(config.hiddenSize)")
-        try file.require(config.attentionHeadCount > 0, "num_attention_heads", "must be positive, got \(config.attentionHeadCount)")
-        try file.require(config.hiddenSize % config.attentionHeadCount == 0, "hidden_size",
-                         "(\(config.hiddenSize)) must be divisible by num_attention_heads (\(config.attentionHeadCount))")
-        try file.require(config.intermediateSize > 0, "intermediate_size", "must be positive, got \(config.intermediateSize)")
-        try file.require(config.layerCount >= 0, "num_hidden_layers", "must not be negative, got \(config.layerCount)")
-        try file.require(config.channelCount > 0, "num_channels", "must be positive, got \(config.channelCount)")
-        try file.require(config.patchSize > 0, "patch_size", "must be positive, got \(config.patchSize)")
+        try file.requirePositive(["hidden_size": config.hiddenSize, "num_attention_heads": config.attentionHeadCount])
+        try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.attentionHeadCount)
+        try file.requirePositive(["intermediate_size": config.intermediateSize])
+        try file.requireNotNegative("num_hidden_layers", config.layerCount)
+        try file.requirePositive(["num_channels": config.channelCount, "patch_size": config.patchSize])
         try file.require(config.imageSize >= config.patchSize && config.imageSize % config.patchSize == 0, "image_size",
                          "(\(config.imageSize)) must be a positive multiple of patch_size (\(config.patchSize))")
         try file.require((config.poolerOutputSize ?? 1) > 0, "pooler_output_size", "must be positive, got \(config.poolerOutputSize ?? 0)")
-        let supported = Activation.supportedHuggingFaceNames.joined(separator: ", ")
-        try file.require(Activation.huggingFace(config.hiddenActivation) != nil, "hidden_act",
-                         "\"\(config.hiddenActivation)\" is not supported; supported: \(supported)")
-        try file.require(Activation.huggingFace(config.poolerActivation) != nil, "pooler_act",
-                         "\"\(config.poolerActivation)\" is not supported; supported: \(supported)")
+        try file.requireSupportedActivation("hidden_act", config.hiddenActivation)
+        try file.requireSupportedActivation("pooler_act", config.poolerActivation)
         try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
         return config
     }
