@@ -132,17 +132,13 @@ public struct BertConfiguration: Codable, Sendable {
     /// supported activation, an encoder); errors name the file and the key.
     static func load(_ file: ConfigFile) throws -> BertConfiguration {
         let config = try file.decode(BertConfiguration.self)
-        for (key, value) in [("vocab_size", config.vocabSize), ("hidden_size", config.hiddenSize),
-                             ("embedding_size", config.embeddingSize), ("num_hidden_layers", config.numHiddenLayers),
-                             ("num_attention_heads", config.numAttentionHeads), ("intermediate_size", config.intermediateSize),
-                             ("max_position_embeddings", config.maxPositionEmbeddings), ("type_vocab_size", config.typeVocabSize),
-                             ("num_labels", config.numLabels)] {
-            try file.require(value > 0, key, "must be positive, got \(value)")
-        }
-        try file.require(config.hiddenSize % config.numAttentionHeads == 0, "hidden_size",
-                         "(\(config.hiddenSize)) must be divisible by num_attention_heads (\(config.numAttentionHeads))")
-        try file.require(Activation.huggingFace(config.hiddenAct) != nil, "hidden_act",
-                         "\"\(config.hiddenAct)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.requirePositive(["vocab_size": config.vocabSize, "hidden_size": config.hiddenSize,
+                                  "embedding_size": config.embeddingSize, "num_hidden_layers": config.numHiddenLayers,
+                                  "num_attention_heads": config.numAttentionHeads, "intermediate_size": config.intermediateSize,
+                                  "max_position_embeddings": config.maxPositionEmbeddings, "type_vocab_size": config.typeVocabSize,
+                                  "num_labels": config.numLabels])
+        try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.numAttentionHeads)
+        try file.requireSupportedActivation("hidden_act", config.hiddenAct)
         try file.require(!config.isDecoder, "is_decoder", "must be false: slimtrace builds the \(config.family.classPrefix) encoder only")
         if config.family == .roberta {
             try file.require(config.padTokenId != nil, "pad_token_id", "must be set: RoBERTa numbers positions after the padding id")
@@ -185,14 +181,6 @@ public enum RobertaArchitecture: BertFamilyArchitecture {
 public enum ElectraArchitecture: BertFamilyArchitecture {
     public static let family = BertFamily.electra
 }
-
-/// The inputs every BERT-family model takes: token ids (INC's `[1, 16]` placeholder), then the
-/// optional attention mask and token type ids.
-private let bertInputSpecs = [
-    ModelInputSpec(name: "input_ids", dtype: .i64, defaultShape: [1, 16], isPrimary: true),
-    ModelInputSpec(name: "attention_mask", dtype: .i64, defaultShape: [1, 16], isPrimary: false),
-    ModelInputSpec(name: "token_type_ids", dtype: .i64, defaultShape: [1, 16], isPrimary: false),
-]
 
 /// `BertEmbeddings` / `RobertaEmbeddings` / `ElectraEmbeddings`: word + token type + position
 /// embeddings, LayerNorm, dropout. RoBERTa registers its position table last and numbers
@@ -443,7 +431,7 @@ public final class BertModel: Module, TransformerModel {
         if let pooler { register("pooler", pooler) }
     }
 
-    public var inputSpecs: [ModelInputSpec] { bertInputSpecs }
+    public var inputSpecs: [ModelInputSpec] { TokenInputs.specsWithTokenTypes }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)
@@ -453,31 +441,12 @@ public final class BertModel: Module, TransformerModel {
     /// The sequence output and, when there is a pooler, the pooled first token.
     func run(_ inputs: ModelInputs) throws -> (lastHiddenState: Tensor, pooled: Tensor?) {
         try scoped {
-            let (inputIds, attentionMask, tokenTypeIds) = try checkedInputs(inputs)
-            var hidden = try embeddings(inputIds: inputIds, tokenTypeIds: tokenTypeIds)
+            let tokens = try TokenInputs(inputs, of: self)
+            var hidden = try embeddings(inputIds: tokens.ids, tokenTypeIds: tokens.tokenTypeIds)
             if let embeddingsProject { hidden = try embeddingsProject(hidden) }
-            let sequence = try encoder(hidden, paddingMask: attentionMask?.paddingMask())
+            let sequence = try encoder(hidden, paddingMask: tokens.attentionMask?.paddingMask())
             return (sequence, try pooler?(sequence))
         }
-    }
-
-    /// `input_ids` as `[batch, length]` integers and the optional inputs of the same shape.
-    private func checkedInputs(_ inputs: ModelInputs) throws -> (Tensor, Tensor?, Tensor?) {
-        guard let inputIds = inputs["input_ids"] else { throw ModelError.missingInput(name: "input_ids", model: typeName) }
-        guard inputIds.rank == 2, inputIds.shape[1] > 0 else {
-            throw ModelError.invalidInput(name: "input_ids", detail: "must be [batch, length] with length > 0, got \(Shape.describe(inputIds.shape))")
-        }
-        for name in ["input_ids", "token_type_ids"] {
-            if let tensor = inputs[name], tensor.dtype.isFloatingPoint {
-                throw ModelError.invalidInput(name: name, detail: "must hold integer ids, got \(tensor.dtype.rawValue)")
-            }
-        }
-        for name in ["attention_mask", "token_type_ids"] {
-            if let tensor = inputs[name], tensor.shape != inputIds.shape {
-                throw ModelError.invalidInput(name: name, detail: "has shape \(Shape.describe(tensor.shape)), input_ids \(Shape.describe(inputIds.shape))")
-            }
-        }
-        return (inputIds, inputs["attention_mask"], inputs["token_type_ids"])
     }
 }
 
@@ -543,7 +512,7 @@ public final class BertForSequenceClassification: Module, TransformerModel {
         }
     }
 
-    public var inputSpecs: [ModelInputSpec] { bertInputSpecs }
+    public var inputSpecs: [ModelInputSpec] { TokenInputs.specsWithTokenTypes }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)

@@ -1,31 +1,10 @@
 import Tensor
 import Tracer
 
-/// What the decoder-only language models (OPT, GPT-2, GPT-J) share: their inputs, the mask that
+/// What the decoder-only language models (OPT, GPT-2, GPT-J, the LLaMA family) share: the mask that
 /// keeps each token from attending to later tokens and to padding, and Hugging Face's eager
 /// attention (`eager_attention_forward`), recorded as the `matmul` ops searchers look for.
 enum DecoderOnly {
-    /// `input_ids` (primary; INC's `[1, 16]` int64 placeholder) and an optional `attention_mask`
-    /// of the same shape (1 = token, 0 = padding).
-    static let inputSpecs = [
-        ModelInputSpec(name: "input_ids", dtype: .i64, defaultShape: [1, 16], isPrimary: true),
-        ModelInputSpec(name: "attention_mask", dtype: .i64, defaultShape: [1, 16], isPrimary: false),
-    ]
-
-    /// The token ids `[batch, length]` and the attention mask if one was given, checked against
-    /// `model`'s inputs and each other.
-    static func tokenInputs(_ inputs: ModelInputs, of model: some TransformerModel) throws -> (ids: Tensor, attentionMask: Tensor?) {
-        try model.validate(inputs)
-        guard let ids = inputs["input_ids"], ids.rank == 2 else {
-            throw ModelError.invalidInput(name: "input_ids", detail: "\(model.typeName) takes token ids [batch, length], got \(Shape.describe(inputs["input_ids"]?.shape ?? []))")
-        }
-        let mask = inputs["attention_mask"]
-        if let mask, mask.shape != ids.shape {
-            throw ModelError.invalidInput(name: "attention_mask", detail: "shape \(Shape.describe(mask.shape)) differs from input_ids \(Shape.describe(ids.shape))")
-        }
-        return (ids, mask)
-    }
-
     /// Which keys each query may not see: later positions, and padding when an attention mask is
     /// given. Built once per forward pass (as Hugging Face's `create_causal_mask`) and applied in
     /// every layer.
@@ -50,11 +29,33 @@ enum DecoderOnly {
     }
 
     /// `softmax(mask(q·kᵀ · scaling))·v` for `[batch, heads, length, headDim]` query, key and value,
-    /// returned as `[batch, length, heads, headDim]` (transposed back and made contiguous). The
-    /// dropout on the probabilities is recorded with p = 0, as in evaluation mode.
+    /// returned as `[batch, length, heads · headDim]` for the output projection (transposed back,
+    /// heads merged, contiguous). The dropout on the probabilities is recorded with p = 0, as in
+    /// evaluation mode.
     static func attention(query: Tensor, key: Tensor, value: Tensor, mask: AttentionMask, scaling: Float) throws -> Tensor {
+        let (batch, length) = (query.shape[0], query.shape[2])
         let scores = try query.matmul(key.transpose(-1, -2)).mul(scaling)
         let probabilities = try mask.apply(to: scores).softmax().dropout(probability: 0)
-        return try probabilities.matmul(value).transpose(1, 2).contiguous()
+        let context = try probabilities.matmul(value).transpose(1, 2).contiguous()
+        return try context.reshape([batch, length, -1]).contiguous()
+    }
+}
+
+/// A decoder-only model, base or with its language-model head, run on token ids and an optional
+/// attention mask (`TokenInputs`): its inputs and `forward` come from here, so each model only says
+/// what it computes.
+protocol DecoderOnlyModel: TransformerModel {
+    /// `last_hidden_state` (base models) or logits (language-model heads) for token ids
+    /// `[batch, length]` and an optional attention mask of the same shape.
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor
+}
+
+extension DecoderOnlyModel {
+    public var inputSpecs: [ModelInputSpec] { TokenInputs.specs }
+
+    public func forward(_ inputs: ModelInputs) throws -> Tensor {
+        try validate(inputs)
+        let tokens = try TokenInputs(inputs, of: self)
+        return try self(inputIds: tokens.ids, attentionMask: tokens.attentionMask)
     }
 }

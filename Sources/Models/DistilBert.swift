@@ -65,17 +65,12 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
     /// Decodes and checks the configuration of `file`.
     public static func load(_ file: ConfigFile) throws -> DistilBertConfiguration {
         let config = try file.decode(DistilBertConfiguration.self)
-        try file.require(config.dimension > 0, "dim", "must be positive, got \(config.dimension)")
-        try file.require(config.headCount > 0, "n_heads", "must be positive, got \(config.headCount)")
-        try file.require(config.dimension % config.headCount == 0, "dim",
-                         "(\(config.dimension)) must be divisible by n_heads (\(config.headCount))")
-        try file.require(config.hiddenDimension > 0, "hidden_dim", "must be positive, got \(config.hiddenDimension)")
-        try file.require(config.layerCount >= 0, "n_layers", "must not be negative, got \(config.layerCount)")
-        try file.require(config.vocabularySize > 0, "vocab_size", "must be positive, got \(config.vocabularySize)")
-        try file.require(config.maxPositionEmbeddings > 0, "max_position_embeddings",
-                         "must be positive, got \(config.maxPositionEmbeddings)")
-        try file.require(Activation.huggingFace(config.activation) != nil, "activation",
-                         "\"\(config.activation)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.requirePositive(["dim": config.dimension, "n_heads": config.headCount])
+        try file.requireDivisible("dim", config.dimension, by: "n_heads", config.headCount)
+        try file.requirePositive(["hidden_dim": config.hiddenDimension])
+        try file.requireNotNegative("n_layers", config.layerCount)
+        try file.requirePositive(["vocab_size": config.vocabularySize, "max_position_embeddings": config.maxPositionEmbeddings])
+        try file.requireSupportedActivation("activation", config.activation)
         try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
         return config
     }
@@ -101,12 +96,6 @@ public enum DistilBertArchitecture: Architecture {
         default: throw ModelError.unsupportedArchitecture(className, modelType: config.modelType, supported: classNames)
         }
     }
-
-    /// `input_ids` (primary, INC's `[1, 16]` int64 placeholder) and `attention_mask`.
-    static let inputSpecs = [
-        ModelInputSpec(name: "input_ids", dtype: .i64, defaultShape: [1, 16], isPrimary: true),
-        ModelInputSpec(name: "attention_mask", dtype: .i64, defaultShape: [1, 16], isPrimary: false),
-    ]
 }
 
 /// Word and learned position embeddings, summed, then LayerNorm and dropout (HF `Embeddings`).
@@ -270,7 +259,7 @@ public final class DistilBertModel: Module, TransformerModel {
         register("transformer", transformer)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DistilBertArchitecture.inputSpecs }
+    public var inputSpecs: [ModelInputSpec] { TokenInputs.specs }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)
@@ -280,14 +269,9 @@ public final class DistilBertModel: Module, TransformerModel {
     /// The encoder on `[batch, length]` token ids; without an attention mask every token is attended.
     func callAsFunction(inputIDs: Tensor, attentionMask: Tensor?) throws -> Tensor {
         try scoped {
-            guard inputIDs.rank == 2, inputIDs.shape[1] > 0, !inputIDs.dtype.isFloatingPoint else {
-                throw ModelError.invalidInput(name: "input_ids", detail: "must be integer ids [batch, length] with length > 0, got \(inputIDs.dtype.rawValue) \(Shape.describe(inputIDs.shape))")
-            }
-            if let attentionMask, attentionMask.shape != inputIDs.shape {
-                throw ModelError.invalidInput(name: "attention_mask", detail: "shape \(Shape.describe(attentionMask.shape)) differs from input_ids \(Shape.describe(inputIDs.shape))")
-            }
-            let hiddenStates = try embeddings(inputIDs)
-            return try transformer(hiddenStates, paddingMask: attentionMask?.paddingMask())
+            let tokens = try TokenInputs(ids: inputIDs, attentionMask: attentionMask)
+            let hiddenStates = try embeddings(tokens.ids)
+            return try transformer(hiddenStates, paddingMask: tokens.attentionMask?.paddingMask())
         }
     }
 }
@@ -312,7 +296,7 @@ public final class DistilBertForSequenceClassification: Module, TransformerModel
         register("dropout", dropout)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DistilBertArchitecture.inputSpecs }
+    public var inputSpecs: [ModelInputSpec] { TokenInputs.specs }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)

@@ -84,15 +84,11 @@ public struct GPT2Configuration: Codable, Sendable {
     /// Decodes `file` and checks the values the modules rely on.
     static func read(_ file: ConfigFile) throws -> GPT2Configuration {
         let config = try file.decode(GPT2Configuration.self)
-        for (key, value) in [("vocab_size", config.vocabularySize), ("n_positions", config.positions), ("n_embd", config.embeddingDimension),
-                             ("n_head", config.heads), ("n_inner", config.feedForwardDimension)] {
-            try file.require(value > 0, key, "must be positive, got \(value)")
-        }
-        try file.require(config.layers >= 0, "n_layer", "must not be negative, got \(config.layers)")
-        try file.require(config.embeddingDimension % config.heads == 0, "n_embd",
-                         "(\(config.embeddingDimension)) must be divisible by n_head (\(config.heads))")
-        try file.require(Activation.huggingFace(config.activationFunction) != nil, "activation_function",
-                         "\"\(config.activationFunction)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.requirePositive(["vocab_size": config.vocabularySize, "n_positions": config.positions, "n_embd": config.embeddingDimension,
+                                  "n_head": config.heads, "n_inner": config.feedForwardDimension])
+        try file.requireNotNegative("n_layer", config.layers)
+        try file.requireDivisible("n_embd", config.embeddingDimension, by: "n_head", config.heads)
+        try file.requireSupportedActivation("activation_function", config.activationFunction)
         try file.require(!config.addCrossAttention, "add_cross_attention", "must be false (GPT-2 as an encoder-decoder is not supported)")
         return config
     }
@@ -138,33 +134,8 @@ final class GPT2Attention: Module {
             let value = try parts[2].view(heads).transpose(1, 2)
             let query = try parts[0].view(heads).transpose(1, 2)
             let context = try DecoderOnly.attention(query: query, key: key, value: value, mask: mask, scaling: scaling)
-            return try residDropout(cProj(context.reshape([batch, length, -1]).contiguous()))
+            return try residDropout(cProj(context))
         }
-    }
-}
-
-/// `GPT2MLP`: `c_fc` → activation → `c_proj` → dropout.
-final class GPT2MLP: Module {
-    let cFc: Conv1D
-    let cProj: Conv1D
-    let act: Activation
-    let dropout: Dropout
-
-    init(_ config: GPT2Configuration) {
-        cFc = Conv1D(nf: config.feedForwardDimension, nx: config.embeddingDimension)
-        cProj = Conv1D(nf: config.embeddingDimension, nx: config.feedForwardDimension)
-        // `GPT2Configuration.read` has checked that the activation is supported.
-        act = Activation.huggingFace(config.activationFunction)!
-        dropout = Dropout(probability: config.residualDropout)
-        super.init(typeName: "GPT2MLP")
-        register("c_fc", cFc)
-        register("c_proj", cProj)
-        register("act", act)
-        register("dropout", dropout)
-    }
-
-    func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try scoped { try dropout(cProj(act(cFc(x)))) }
     }
 }
 
@@ -173,13 +144,17 @@ final class GPT2Block: Module {
     let ln1: LayerNorm
     let attn: GPT2Attention
     let ln2: LayerNorm
-    let mlp: GPT2MLP
+    let mlp: GPTMLP<Conv1D>
 
     init(_ config: GPT2Configuration, layerIndex: Int) {
         ln1 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
         attn = GPT2Attention(config, layerIndex: layerIndex)
         ln2 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
-        mlp = GPT2MLP(config)
+        // `GPT2MLP`; `GPT2Configuration.read` has checked that the activation is supported.
+        mlp = GPTMLP(typeName: "GPT2MLP",
+                     in: ("c_fc", Conv1D(nf: config.feedForwardDimension, nx: config.embeddingDimension)),
+                     out: ("c_proj", Conv1D(nf: config.embeddingDimension, nx: config.feedForwardDimension)),
+                     activation: Activation.huggingFace(config.activationFunction)!, dropout: config.residualDropout)
         super.init(typeName: "GPT2Block")
         register("ln_1", ln1)
         register("attn", attn)
@@ -197,7 +172,7 @@ final class GPT2Block: Module {
 
 /// `GPT2Model`: token and position embeddings, the blocks and the final LayerNorm; its output is
 /// `last_hidden_state`.
-public final class GPT2Model: Module, TransformerModel {
+public final class GPT2Model: Module, DecoderOnlyModel {
     let wte: Embedding
     let wpe: Embedding
     let drop: Dropout
@@ -218,13 +193,6 @@ public final class GPT2Model: Module, TransformerModel {
         register("ln_f", lnF)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try callAsFunction(inputIds: ids, attentionMask: attentionMask)
-    }
-
     /// `last_hidden_state` for token ids `[batch, length]`; positions are `0..<length` whatever
     /// the attention mask says, as in Hugging Face.
     func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
@@ -243,7 +211,7 @@ public final class GPT2Model: Module, TransformerModel {
 
 /// `GPT2LMHeadModel`: `GPT2Model` and a bias-free `lm_head`, tied to `wte` unless
 /// `tie_word_embeddings` is false (the checkpoint then stores `lm_head.weight`).
-public final class GPT2LMHeadModel: Module, TransformerModel {
+public final class GPT2LMHeadModel: Module, DecoderOnlyModel {
     let transformer: GPT2Model
     let lmHead: Linear
 
@@ -257,11 +225,8 @@ public final class GPT2LMHeadModel: Module, TransformerModel {
         register("lm_head", lmHead)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
     /// Logits `[batch, length, vocab_size]`.
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try scoped { try lmHead(transformer(inputIds: ids, attentionMask: attentionMask)) }
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        try scoped { try lmHead(transformer(inputIds: inputIds, attentionMask: attentionMask)) }
     }
 }

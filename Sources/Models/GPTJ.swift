@@ -75,18 +75,14 @@ public struct GPTJConfiguration: Codable, Sendable {
     /// Decodes `file` and checks the values the modules rely on.
     static func read(_ file: ConfigFile) throws -> GPTJConfiguration {
         let config = try file.decode(GPTJConfiguration.self)
-        for (key, value) in [("vocab_size", config.vocabularySize), ("n_positions", config.positions), ("n_embd", config.embeddingDimension),
-                             ("n_head", config.heads), ("n_inner", config.feedForwardDimension), ("rotary_dim", config.rotaryDimension)] {
-            try file.require(value > 0, key, "must be positive, got \(value)")
-        }
-        try file.require(config.layers >= 0, "n_layer", "must not be negative, got \(config.layers)")
-        try file.require(config.embeddingDimension % config.heads == 0, "n_embd",
-                         "(\(config.embeddingDimension)) must be divisible by n_head (\(config.heads))")
+        try file.requirePositive(["vocab_size": config.vocabularySize, "n_positions": config.positions, "n_embd": config.embeddingDimension,
+                                  "n_head": config.heads, "n_inner": config.feedForwardDimension, "rotary_dim": config.rotaryDimension])
+        try file.requireNotNegative("n_layer", config.layers)
+        try file.requireDivisible("n_embd", config.embeddingDimension, by: "n_head", config.heads)
         let headDimension = config.embeddingDimension / config.heads
         try file.require(config.rotaryDimension % 2 == 0 && config.rotaryDimension <= headDimension, "rotary_dim",
                          "(\(config.rotaryDimension)) must be even and at most the head size \(headDimension)")
-        try file.require(Activation.huggingFace(config.activationFunction) != nil, "activation_function",
-                         "\"\(config.activationFunction)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.requireSupportedActivation("activation_function", config.activationFunction)
         return config
     }
 }
@@ -153,33 +149,8 @@ final class GPTJAttention: Module {
             let rotatedKey = try key.transpose(1, 2).rotary(cos: rotary.cos, sin: rotary.sin, style: .interleaved)
             let rotatedQuery = try query.transpose(1, 2).rotary(cos: rotary.cos, sin: rotary.sin, style: .interleaved)
             let context = try DecoderOnly.attention(query: rotatedQuery, key: rotatedKey, value: value, mask: mask, scaling: scaling)
-            return try residDropout(outProj(context.reshape([batch, length, -1]).contiguous()))
+            return try residDropout(outProj(context))
         }
-    }
-}
-
-/// `GPTJMLP`: `fc_in` → activation → `fc_out` → dropout.
-final class GPTJMLP: Module {
-    let fcIn: Linear
-    let fcOut: Linear
-    let act: Activation
-    let dropout: Dropout
-
-    init(_ config: GPTJConfiguration) {
-        fcIn = Linear(inFeatures: config.embeddingDimension, outFeatures: config.feedForwardDimension)
-        fcOut = Linear(inFeatures: config.feedForwardDimension, outFeatures: config.embeddingDimension)
-        // `GPTJConfiguration.read` has checked that the activation is supported.
-        act = Activation.huggingFace(config.activationFunction)!
-        dropout = Dropout(probability: config.residualDropout)
-        super.init(typeName: "GPTJMLP")
-        register("fc_in", fcIn)
-        register("fc_out", fcOut)
-        register("act", act)
-        register("dropout", dropout)
-    }
-
-    func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try scoped { try dropout(fcOut(act(fcIn(x)))) }
     }
 }
 
@@ -187,12 +158,16 @@ final class GPTJMLP: Module {
 final class GPTJBlock: Module {
     let ln1: LayerNorm
     let attn: GPTJAttention
-    let mlp: GPTJMLP
+    let mlp: GPTMLP<Linear>
 
     init(_ config: GPTJConfiguration) {
         ln1 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
         attn = GPTJAttention(config)
-        mlp = GPTJMLP(config)
+        // `GPTJMLP`; `GPTJConfiguration.read` has checked that the activation is supported.
+        mlp = GPTMLP(typeName: "GPTJMLP",
+                     in: ("fc_in", Linear(inFeatures: config.embeddingDimension, outFeatures: config.feedForwardDimension)),
+                     out: ("fc_out", Linear(inFeatures: config.feedForwardDimension, outFeatures: config.embeddingDimension)),
+                     activation: Activation.huggingFace(config.activationFunction)!, dropout: config.residualDropout)
         super.init(typeName: "GPTJBlock")
         register("ln_1", ln1)
         register("attn", attn)
@@ -210,7 +185,7 @@ final class GPTJBlock: Module {
 
 /// `GPTJModel`: token embeddings, the blocks, the final LayerNorm and the rotary tables; its
 /// output is `last_hidden_state`.
-public final class GPTJModel: Module, TransformerModel {
+public final class GPTJModel: Module, DecoderOnlyModel {
     let wte: Embedding
     let drop: Dropout
     let h: ModuleList<GPTJBlock>
@@ -231,13 +206,6 @@ public final class GPTJModel: Module, TransformerModel {
         register("rotary_emb", rotaryEmb)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try callAsFunction(inputIds: ids, attentionMask: attentionMask)
-    }
-
     /// `last_hidden_state` for token ids `[batch, length]`; positions are `0..<length` whatever
     /// the attention mask says, as in Hugging Face.
     func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
@@ -255,7 +223,7 @@ public final class GPTJModel: Module, TransformerModel {
 
 /// `GPTJForCausalLM`: `GPTJModel` and an `lm_head` with a bias; its weight is its own unless
 /// `tie_word_embeddings` is true (then it is `wte`'s).
-public final class GPTJForCausalLM: Module, TransformerModel {
+public final class GPTJForCausalLM: Module, DecoderOnlyModel {
     let transformer: GPTJModel
     let lmHead: Linear
 
@@ -269,11 +237,8 @@ public final class GPTJForCausalLM: Module, TransformerModel {
         register("lm_head", lmHead)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
     /// Logits `[batch, length, vocab_size]`.
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try scoped { try lmHead(transformer(inputIds: ids, attentionMask: attentionMask)) }
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        try scoped { try lmHead(transformer(inputIds: inputIds, attentionMask: attentionMask)) }
     }
 }

@@ -146,11 +146,9 @@ public struct LlamaConfiguration: Codable, Sendable {
     /// Decodes `file` and checks that the sizes fit together, naming the offending key.
     public init(file: ConfigFile) throws {
         self = try file.decode(LlamaConfiguration.self)
-        for (key, value) in [("vocab_size", vocabularySize), ("hidden_size", hiddenSize), ("intermediate_size", intermediateSize),
-                             ("num_attention_heads", attentionHeads), ("num_key_value_heads", keyValueHeadCount)] {
-            try file.require(value > 0, key, "must be positive, got \(value)")
-        }
-        try file.require(hiddenLayers >= 0, "num_hidden_layers", "must not be negative, got \(hiddenLayers)")
+        try file.requirePositive(["vocab_size": vocabularySize, "hidden_size": hiddenSize, "intermediate_size": intermediateSize,
+                                  "num_attention_heads": attentionHeads, "num_key_value_heads": keyValueHeadCount])
+        try file.requireNotNegative("num_hidden_layers", hiddenLayers)
         try file.require(attentionHeads % keyValueHeadCount == 0, "num_key_value_heads",
                          "(\(keyValueHeadCount)) must divide num_attention_heads (\(attentionHeads))")
         if let headDimensions {
@@ -160,8 +158,7 @@ public struct LlamaConfiguration: Codable, Sendable {
                              "(\(hiddenSize)) must be divisible by num_attention_heads (\(attentionHeads)) when head_dim is absent")
             try file.require(headDim % 2 == 0, "hidden_size", "/ num_attention_heads gives an odd head size \(headDim); rotary embedding needs an even one")
         }
-        try file.require(Activation.huggingFace(hiddenAct) != nil, "hidden_act",
-                         "\"\(hiddenAct)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.requireSupportedActivation("hidden_act", hiddenAct)
         try file.require(slidingWindow.map { $0 > 0 } ?? true, "sliding_window", "must be positive, got \(slidingWindow ?? 0)")
         try file.require(layerTypes.map { $0.count == hiddenLayers } ?? true, "layer_types",
                          "has \(layerTypes?.count ?? 0) entries for \(hiddenLayers) layers")
@@ -404,7 +401,7 @@ final class LlamaDecoderLayer: Module {
 
 /// The base model (`LlamaModel`, `MistralModel`, `Qwen2Model`): token embedding, decoder layers,
 /// final norm; returns `last_hidden_state` `[batch, length, hidden]`.
-public final class LlamaModel: Module, TransformerModel {
+public final class LlamaModel: Module, DecoderOnlyModel {
     let embedTokens: Embedding
     let layers: ModuleList<LlamaDecoderLayer>
     let norm: RMSNorm
@@ -422,19 +419,12 @@ public final class LlamaModel: Module, TransformerModel {
         register("rotary_emb", rotaryEmb)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try self(inputIDs: ids, attentionMask: attentionMask)
-    }
-
     /// The last hidden state for token ids `[batch, length]` and an optional `[batch, length]`
     /// attention mask (1 = token, 0 = padding; absent = no padding). Positions are `0..<length`.
-    func callAsFunction(inputIDs: Tensor, attentionMask: Tensor?) throws -> Tensor {
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
         try scoped {
-            var hidden = try embedTokens(inputIDs)
-            let length = inputIDs.shape[1], meta = hidden.isMeta
+            var hidden = try embedTokens(inputIds)
+            let length = inputIds.shape[1], meta = hidden.isMeta
             let mask = try DecoderOnly.AttentionMask(length: length, attentionMask: attentionMask, meta: meta)
             var windowMasks: [Int: Tensor] = [:]
             for window in Set(layers.items.compactMap(\.slidingWindow)).sorted() where length > window {
@@ -452,7 +442,7 @@ public final class LlamaModel: Module, TransformerModel {
 /// The causal language model (`LlamaForCausalLM`, ...): the base model and `lm_head`, which is the
 /// embedding table itself (one shared `Parameter`) when `tie_word_embeddings` is true. Returns logits
 /// `[batch, length, vocab]`.
-public final class LlamaForCausalLM: Module, TransformerModel {
+public final class LlamaForCausalLM: Module, DecoderOnlyModel {
     let model: LlamaModel
     let lmHead: Linear
 
@@ -466,11 +456,9 @@ public final class LlamaForCausalLM: Module, TransformerModel {
         register("lm_head", lmHead)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try scoped { try lmHead(model(inputIDs: ids, attentionMask: attentionMask)) }
+    /// Logits `[batch, length, vocab]`.
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        try scoped { try lmHead(model(inputIds: inputIds, attentionMask: attentionMask)) }
     }
 }
 

@@ -80,16 +80,12 @@ public struct OPTConfiguration: Codable, Sendable {
     /// Decodes `file` and checks the values the modules rely on.
     static func read(_ file: ConfigFile) throws -> OPTConfiguration {
         let config = try file.decode(OPTConfiguration.self)
-        for (key, value) in [("vocab_size", config.vocabularySize), ("hidden_size", config.hiddenSize), ("ffn_dim", config.ffnDimension),
-                             ("max_position_embeddings", config.maxPositionEmbeddings), ("num_attention_heads", config.attentionHeads),
-                             ("word_embed_proj_dim", config.embeddingDimension)] {
-            try file.require(value > 0, key, "must be positive, got \(value)")
-        }
-        try file.require(config.hiddenLayers >= 0, "num_hidden_layers", "must not be negative, got \(config.hiddenLayers)")
-        try file.require(config.hiddenSize % config.attentionHeads == 0, "hidden_size",
-                         "(\(config.hiddenSize)) must be divisible by num_attention_heads (\(config.attentionHeads))")
-        try file.require(Activation.huggingFace(config.activationFunction) != nil, "activation_function",
-                         "\"\(config.activationFunction)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
+        try file.requirePositive(["vocab_size": config.vocabularySize, "hidden_size": config.hiddenSize, "ffn_dim": config.ffnDimension,
+                                  "max_position_embeddings": config.maxPositionEmbeddings, "num_attention_heads": config.attentionHeads,
+                                  "word_embed_proj_dim": config.embeddingDimension])
+        try file.requireNotNegative("num_hidden_layers", config.hiddenLayers)
+        try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.attentionHeads)
+        try file.requireSupportedActivation("activation_function", config.activationFunction)
         try file.require(config.layerNormElementwiseAffine, "layer_norm_elementwise_affine",
                          "must be true (LayerNorm without weight and bias is not supported)")
         return config
@@ -148,7 +144,7 @@ final class OPTAttention: Module {
             let value = try vProj(x)
             let context = try DecoderOnly.attention(query: query, key: key.view(heads).transpose(1, 2),
                                                     value: value.view(heads).transpose(1, 2), mask: mask, scaling: 1)
-            return try outProj(context.reshape([batch, length, -1]).contiguous())
+            return try outProj(context)
         }
     }
 }
@@ -250,7 +246,7 @@ final class OPTDecoder: Module {
 }
 
 /// `OPTModel`: the decoder; its output is `last_hidden_state`.
-public final class OPTModel: Module, TransformerModel {
+public final class OPTModel: Module, DecoderOnlyModel {
     let decoder: OPTDecoder
 
     init(_ config: OPTConfiguration) {
@@ -259,17 +255,14 @@ public final class OPTModel: Module, TransformerModel {
         register("decoder", decoder)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try scoped { try decoder(inputIds: ids, attentionMask: attentionMask) }
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        try scoped { try decoder(inputIds: inputIds, attentionMask: attentionMask) }
     }
 }
 
 /// `OPTForCausalLM`: `OPTModel` and a bias-free `lm_head`, tied to the token embeddings unless
 /// `tie_word_embeddings` is false (the checkpoint then stores `lm_head.weight`).
-public final class OPTForCausalLM: Module, TransformerModel {
+public final class OPTForCausalLM: Module, DecoderOnlyModel {
     let model: OPTModel
     let lmHead: Linear
 
@@ -283,13 +276,10 @@ public final class OPTForCausalLM: Module, TransformerModel {
         register("lm_head", lmHead)
     }
 
-    public var inputSpecs: [ModelInputSpec] { DecoderOnly.inputSpecs }
-
     /// Logits `[batch, length, vocab_size]`. Like Hugging Face, it runs `model.decoder` directly.
-    public func forward(_ inputs: ModelInputs) throws -> Tensor {
-        let (ids, attentionMask) = try DecoderOnly.tokenInputs(inputs, of: self)
-        return try scoped {
-            let hidden = try model.decoder(inputIds: ids, attentionMask: attentionMask)
+    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        try scoped {
+            let hidden = try model.decoder(inputIds: inputIds, attentionMask: attentionMask)
             return try lmHead(hidden).contiguous()
         }
     }

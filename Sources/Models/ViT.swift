@@ -77,22 +77,16 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
     /// Decodes and checks the configuration of `file`.
     public static func load(_ file: ConfigFile) throws -> ViTConfiguration {
         let config = try file.decode(ViTConfiguration.self)
-        try file.require(config.hiddenSize > 0, "hidden_size", "must be positive, got \(config.hiddenSize)")
-        try file.require(config.attentionHeadCount > 0, "num_attention_heads", "must be positive, got \(config.attentionHeadCount)")
-        try file.require(config.hiddenSize % config.attentionHeadCount == 0, "hidden_size",
-                         "(\(config.hiddenSize)) must be divisible by num_attention_heads (\(config.attentionHeadCount))")
-        try file.require(config.intermediateSize > 0, "intermediate_size", "must be positive, got \(config.intermediateSize)")
-        try file.require(config.layerCount >= 0, "num_hidden_layers", "must not be negative, got \(config.layerCount)")
-        try file.require(config.channelCount > 0, "num_channels", "must be positive, got \(config.channelCount)")
-        try file.require(config.patchSize > 0, "patch_size", "must be positive, got \(config.patchSize)")
+        try file.requirePositive(["hidden_size": config.hiddenSize, "num_attention_heads": config.attentionHeadCount])
+        try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.attentionHeadCount)
+        try file.requirePositive(["intermediate_size": config.intermediateSize])
+        try file.requireNotNegative("num_hidden_layers", config.layerCount)
+        try file.requirePositive(["num_channels": config.channelCount, "patch_size": config.patchSize])
         try file.require(config.imageSize >= config.patchSize && config.imageSize % config.patchSize == 0, "image_size",
                          "(\(config.imageSize)) must be a positive multiple of patch_size (\(config.patchSize))")
         try file.require((config.poolerOutputSize ?? 1) > 0, "pooler_output_size", "must be positive, got \(config.poolerOutputSize ?? 0)")
-        let supported = Activation.supportedHuggingFaceNames.joined(separator: ", ")
-        try file.require(Activation.huggingFace(config.hiddenActivation) != nil, "hidden_act",
-                         "\"\(config.hiddenActivation)\" is not supported; supported: \(supported)")
-        try file.require(Activation.huggingFace(config.poolerActivation) != nil, "pooler_act",
-                         "\"\(config.poolerActivation)\" is not supported; supported: \(supported)")
+        try file.requireSupportedActivation("hidden_act", config.hiddenActivation)
+        try file.requireSupportedActivation("pooler_act", config.poolerActivation)
         try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
         return config
     }
@@ -221,33 +215,38 @@ final class ViTSelfAttention: Module {
     }
 }
 
-/// The attention output projection `dense` and its dropout; the residual is added in `ViTLayer`
-/// (HF `ViTSelfOutput`).
-final class ViTSelfOutput: Module {
+/// A dense projection to the hidden size and its dropout: the attention's output (HF
+/// `ViTSelfOutput`, whose residual `ViTLayer` adds) and the feed-forward contraction (HF
+/// `ViTOutput`, which adds the residual itself).
+final class ViTDenseOutput: Module {
     let dense: Linear
     let dropout: Dropout
 
-    init(_ config: ViTConfiguration) {
-        dense = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize)
+    init(_ config: ViTConfiguration, inFeatures: Int, typeName: String) {
+        dense = Linear(inFeatures: inFeatures, outFeatures: config.hiddenSize)
         dropout = Dropout(probability: config.hiddenDropout)
-        super.init(typeName: "ViTSelfOutput")
+        super.init(typeName: typeName)
         register("dense", dense)
         register("dropout", dropout)
     }
 
-    func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
-        try scoped { try dropout(dense(hiddenStates)) }
+    /// `dropout(dense(hiddenStates))`, plus `residual` when given.
+    func callAsFunction(_ hiddenStates: Tensor, residual: Tensor? = nil) throws -> Tensor {
+        try scoped {
+            let projected = try dropout(dense(hiddenStates))
+            return try residual.map { try projected + $0 } ?? projected
+        }
     }
 }
 
 /// Self-attention followed by its output projection (HF `ViTAttention`).
 final class ViTAttention: Module {
     let attention: ViTSelfAttention
-    let output: ViTSelfOutput
+    let output: ViTDenseOutput
 
     init(_ config: ViTConfiguration) {
         attention = ViTSelfAttention(config)
-        output = ViTSelfOutput(config)
+        output = ViTDenseOutput(config, inFeatures: config.hiddenSize, typeName: "ViTSelfOutput")
         super.init(typeName: "ViTAttention")
         register("attention", attention)
         register("output", output)
@@ -276,37 +275,19 @@ final class ViTIntermediate: Module {
     }
 }
 
-/// The feed-forward contraction `dense → dropout`, plus the residual (HF `ViTOutput`).
-final class ViTOutput: Module {
-    let dense: Linear
-    let dropout: Dropout
-
-    init(_ config: ViTConfiguration) {
-        dense = Linear(inFeatures: config.intermediateSize, outFeatures: config.hiddenSize)
-        dropout = Dropout(probability: config.hiddenDropout)
-        super.init(typeName: "ViTOutput")
-        register("dense", dense)
-        register("dropout", dropout)
-    }
-
-    func callAsFunction(_ hiddenStates: Tensor, residual: Tensor) throws -> Tensor {
-        try scoped { try dropout(dense(hiddenStates)) + residual }
-    }
-}
-
 /// One pre-norm layer: `layernorm_before → attention`, add, `layernorm_after → intermediate →
 /// output` (+ residual) (HF `ViTLayer`).
 final class ViTLayer: Module {
     let attention: ViTAttention
     let intermediate: ViTIntermediate
-    let output: ViTOutput
+    let output: ViTDenseOutput
     let layerNormBefore: LayerNorm
     let layerNormAfter: LayerNorm
 
     init(_ config: ViTConfiguration) {
         attention = ViTAttention(config)
         intermediate = ViTIntermediate(config)
-        output = ViTOutput(config)
+        output = ViTDenseOutput(config, inFeatures: config.intermediateSize, typeName: "ViTOutput")
         layerNormBefore = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
         layerNormAfter = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
         super.init(typeName: "ViTLayer")

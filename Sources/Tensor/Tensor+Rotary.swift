@@ -10,7 +10,9 @@ public enum RotaryStyle: String, Sendable, Codable {
 
 extension Tensor {
     /// The cos and sin tables `[positions, rotaryDim]` for positions `0..<length` with frequencies
-    /// `base^(−2i/rotaryDim)`, laid out for `style` (halves repeated, or each value repeated twice).
+    /// `base^(−2i/rotaryDim)`, laid out for `style` (halves repeated, or each value repeated twice):
+    /// `rotaryTables(length:inverseFrequencies:style:meta:)` with those frequencies, recorded with
+    /// the base.
     public static func rotaryTables(length: Int, rotaryDim: Int, base: Double, style: RotaryStyle, meta: Bool = false) throws -> (cos: Tensor, sin: Tensor) {
         guard rotaryDim > 0, rotaryDim % 2 == 0 else {
             throw TensorError.invalidArgument(op: "rotary_tables", detail: "rotary dimension must be positive and even, got \(rotaryDim)")
@@ -18,23 +20,12 @@ extension Tensor {
         guard length >= 0 else {
             throw TensorError.invalidArgument(op: "rotary_tables", detail: "length \(length) must not be negative")
         }
-        let outputs = try OpRecording.run("rotary_tables", inputs: [], attributes: ["length": .int(length), "dim": .int(rotaryDim), "base": .float(base), "style": .string(style.rawValue)]) { () -> [Tensor] in
-            let cosTable = Tensor.uninitialized(shape: [length, rotaryDim], dtype: .f32, meta: meta)
-            let sinTable = Tensor.uninitialized(shape: [length, rotaryDim], dtype: .f32, meta: meta)
-            guard !meta else { return [cosTable, sinTable] }
-            let half = rotaryDim / 2
-            let c = cosTable.floatPointer(), s = sinTable.floatPointer()
-            for position in 0..<length {
-                for i in 0..<half {
-                    let inverseFrequency = Float(1 / Foundation.pow(base, Double(2 * i) / Double(rotaryDim)))
-                    let angle = Float(position) * inverseFrequency
-                    let (cosValue, sinValue) = (Foundation.cos(angle), Foundation.sin(angle))
-                    let (first, second) = style == .halfRotation ? (i, i + half) : (2 * i, 2 * i + 1)
-                    c[position * rotaryDim + first] = cosValue; c[position * rotaryDim + second] = cosValue
-                    s[position * rotaryDim + first] = sinValue; s[position * rotaryDim + second] = sinValue
-                }
-            }
-            return [cosTable, sinTable]
+        let attributes: [String: OpAttribute] = ["length": .int(length), "dim": .int(rotaryDim), "base": .float(base), "style": .string(style.rawValue)]
+        let outputs = try OpRecording.run("rotary_tables", inputs: [], attributes: attributes) { () -> [Tensor] in
+            // Recorded as this op (with its base); the inner op is not the outermost, so it is not.
+            let inverseFrequencies = stride(from: 0, to: rotaryDim, by: 2).map { 1 / Foundation.pow(base, Double($0) / Double(rotaryDim)) }
+            let tables = try rotaryTables(length: length, inverseFrequencies: inverseFrequencies, style: style, meta: meta)
+            return [tables.cos, tables.sin]
         }
         return (outputs[0], outputs[1])
     }

@@ -76,16 +76,10 @@ import TestFixtures
 
     @Test(arguments: ["opt", "gpt2", "gptj"])
     func metaAndRealForwardTraceToTheSameGraphWithTwoAttentionMatmulsPerLayer(_ fixture: String) throws {
-        let checkpoint = try Checkpoint(directory: Fixtures.model(fixture))
-        let real = try checkpoint.loadModel()
-        let meta = try Architectures.build(config: checkpoint.config, parameterNames: checkpoint.tensorNames)
-        func trace(_ model: any TransformerModel, meta: Bool) throws -> Graph {
-            let inputs = try PlaceholderInputs.make(for: model, shape: nil, dtype: nil, meta: meta)
-            return try Tracer.trace(model: model, inputs: inputs.entries) { try model.forward(ModelInputs([("input_ids", $0[0])])) }.graph
-        }
-        let realGraph = try trace(real, meta: false), metaGraph = try trace(meta, meta: true)
+        let realGraph = try FixtureTraces.placeholderTrace(fixture, meta: false)
+        let metaGraph = try FixtureTraces.placeholderTrace(fixture, meta: true)
         #expect(realGraph.irLines() == metaGraph.irLines())
-        let layers = real.namedModules().filter { ["OPTDecoderLayer", "GPT2Block", "GPTJBlock"].contains($0.module.typeName) }.count
+        let layers = try loaded(fixture).namedModules().filter { ["OPTDecoderLayer", "GPT2Block", "GPTJBlock"].contains($0.module.typeName) }.count
         #expect(metaGraph.nodes.filter { $0.op == "matmul" }.count == 2 * layers)
     }
 

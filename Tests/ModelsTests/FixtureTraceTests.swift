@@ -9,23 +9,9 @@ import Tracer
 @Suite struct FixtureTraceTests {
     static let cases = Fixtures.searchCases + Fixtures.prunedCases
 
-    static func trace(_ name: String, meta: Bool) throws -> Graph {
-        let checkpoint = try Checkpoint(directory: Fixtures.model(name))
-        let model: any TransformerModel
-        if meta {
-            model = try Architectures.build(config: checkpoint.config, parameterNames: checkpoint.tensorNames)
-        } else {
-            model = try checkpoint.loadModel()
-        }
-        let inputs = try PlaceholderInputs.make(for: model, shape: nil, dtype: nil, meta: meta)
-        return try Tracer.trace(model: model, inputs: inputs.entries) { stamped in
-            try model.forward(ModelInputs(zip(inputs.entries, stamped).map { ($0.0.name, $0.1) }))
-        }.graph
-    }
-
     @Test(arguments: cases)
     func everyLinearCallIsOneLinearNodeInItsModule(_ name: String) throws {
-        let graph = try Self.trace(name, meta: false)
+        let graph = try FixtureTraces.placeholderTrace(name, meta: false)
         let checkpoint = try Checkpoint(directory: Fixtures.model(name))
         let model = try Architectures.build(config: checkpoint.config, parameterNames: checkpoint.tensorNames)
         let linearModules = model.namedModules().filter { $0.module is Linear || $0.module is Conv1D }.map(\.path)
@@ -39,8 +25,8 @@ import Tracer
 
     @Test(arguments: cases)
     func metaTraceEqualsRealTrace(_ name: String) throws {
-        let real = try Self.trace(name, meta: false)
-        let meta = try Self.trace(name, meta: true)
+        let real = try FixtureTraces.placeholderTrace(name, meta: false)
+        let meta = try FixtureTraces.placeholderTrace(name, meta: true)
         #expect(meta.nodes.map(\.op) == real.nodes.map(\.op), "\(name): op sequences differ")
         #expect(meta.nodes.map(\.scope) == real.nodes.map(\.scope), "\(name): scopes differ")
         #expect(meta.values.map(\.shape) == real.values.map(\.shape), "\(name): shapes differ")

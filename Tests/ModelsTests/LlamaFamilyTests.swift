@@ -94,14 +94,8 @@ import Tracer
 
     @Test(arguments: ["llama", "llama-gqa", "mistral", "qwen2"])
     func metaAndRealForwardTraceToTheSameGraphWithTwoAttentionMatmulsPerLayer(case name: String) throws {
-        let checkpoint = try Checkpoint(directory: Fixtures.model(name))
-        let real = try checkpoint.loadModel()
-        let meta = try Architectures.build(config: checkpoint.config, parameterNames: checkpoint.tensorNames)
-        func trace(_ model: any TransformerModel, meta: Bool) throws -> Graph {
-            let inputs = try PlaceholderInputs.make(for: model, shape: nil, dtype: nil, meta: meta)
-            return try Tracer.trace(model: model, inputs: inputs.entries) { try model.forward(ModelInputs([("input_ids", $0[0])])) }.graph
-        }
-        let realGraph = try trace(real, meta: false), metaGraph = try trace(meta, meta: true)
+        let realGraph = try FixtureTraces.placeholderTrace(name, meta: false)
+        let metaGraph = try FixtureTraces.placeholderTrace(name, meta: true)
         #expect(realGraph.irLines() == metaGraph.irLines())
         #expect(metaGraph.nodes.filter { $0.op == "matmul" }.count == 2 * 2)
         #expect(metaGraph.nodes.filter { $0.op == "linear" }.count == 2 * 7 + 1)

@@ -36,26 +36,28 @@ import TestFixtures
         return canonical(a ?? NSNull()) == canonical(b)
     }
 
-    @Test(arguments: Fixtures.searchCases)
-    func linear2linearEqualsINCOrSlimtraceExpected(_ name: String) throws {
-        let actual = try Self.report(name)["linear2linear"]
+    /// Expects the report's `part` (`linear2linear`, `mha`) on fixture `name` to equal the one in
+    /// `slimtrace_expected.json`, or in `inc_expected.json` where slimtrace gives none, on the
+    /// keys the expected findings have.
+    static func expectPartEqualsINCOrSlimtraceExpected(_ part: String, of name: String,
+                                                        sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let actual = try report(name)[part]
         let slimtrace = try Fixtures.json("slimtrace_expected.json", of: name) as? [String: Any]
         let inc = try Fixtures.json("inc_expected.json", of: name) as? [String: Any]
-        let expected = slimtrace?["linear2linear"] ?? inc?["linear2linear"]
-        let reference = try #require(expected)
-        let compared = Self.restricted(actual, like: reference)
-        #expect(Self.same(compared, reference), "\(name): got \(String(describing: compared)), expected \(reference)")
+        let expected = slimtrace?[part] ?? inc?[part]
+        let reference = try #require(expected, sourceLocation: sourceLocation)
+        let compared = restricted(actual, like: reference)
+        #expect(same(compared, reference), "\(name): got \(String(describing: compared)), expected \(reference)", sourceLocation: sourceLocation)
+    }
+
+    @Test(arguments: Fixtures.searchCases)
+    func linear2linearEqualsINCOrSlimtraceExpected(_ name: String) throws {
+        try Self.expectPartEqualsINCOrSlimtraceExpected("linear2linear", of: name)
     }
 
     @Test(arguments: Fixtures.searchCases)
     func attentionEqualsINCOrSlimtraceExpected(_ name: String) throws {
-        let actual = try Self.report(name)["mha"]
-        let slimtrace = try Fixtures.json("slimtrace_expected.json", of: name) as? [String: Any]
-        let inc = try Fixtures.json("inc_expected.json", of: name) as? [String: Any]
-        let expected = slimtrace?["mha"] ?? inc?["mha"]
-        let reference = try #require(expected)
-        let compared = Self.restricted(actual, like: reference)
-        #expect(Self.same(compared, reference), "\(name): got \(String(describing: compared)), expected \(reference)")
+        try Self.expectPartEqualsINCOrSlimtraceExpected("mha", of: name)
     }
 
     @Test(arguments: Fixtures.searchCases)
