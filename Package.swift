@@ -26,9 +26,14 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The f32 row kernels (activations, softmax, normalisation) in C, vectorised by clang and
+        // compiled per x86-64 level with runtime dispatch; the Tensor ops call them.
+        .target(
+            name: "CKernels"
+        ),
         .target(
             name: "Tensor",
-            dependencies: ["CBLAS"]
+            dependencies: ["CBLAS", "CKernels"]
         ),
         .target(
             name: "Tracer",

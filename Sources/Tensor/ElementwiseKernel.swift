@@ -1,9 +1,3 @@
-/// A pure elementwise f32 function, written once for 8 lanes and once for one value, so kernels can
-/// run SIMD over each row and finish the remainder scalar.
-protocol UnaryKernel {
-    static func apply(_ x: SIMD8<Float>) -> SIMD8<Float>
-}
-
 /// A pure elementwise f32 function of two arguments (add, sub, mul, div).
 protocol BinaryKernel {
     static func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float>
@@ -11,23 +5,6 @@ protocol BinaryKernel {
 }
 
 enum ElementwiseLoop {
-    /// `output[i] = K(input[i])` for `count` contiguous elements, 8 at a time.
-    @inline(__always)
-    static func unary<K: UnaryKernel>(_: K.Type, _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ count: Int) {
-        var index = 0
-        while index + 8 <= count {
-            let x = UnsafeRawPointer(input + index).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(output + index).storeBytes(of: K.apply(x), as: SIMD8<Float>.self)
-            index += 8
-        }
-        if index < count {
-            var tail = SIMD8<Float>(repeating: 0)
-            for lane in 0..<(count - index) { tail[lane] = input[index + lane] }
-            let result = K.apply(tail)
-            for lane in 0..<(count - index) { output[index + lane] = result[lane] }
-        }
-    }
-
     /// `output[i] = K(a[i·strideA], b[i·strideB])` for `count` elements; strides are 0 or 1.
     @inline(__always)
     static func binary<K: BinaryKernel>(_: K.Type, _ a: UnsafePointer<Float>, _ strideA: Int, _ b: UnsafePointer<Float>, _ strideB: Int,

@@ -1,38 +1,83 @@
+import CKernels
 import Dispatch
 import Foundation
 
 /// Splits work across the machine's cores when it is large enough to pay for the threads.
+///
+/// The work is cut into chunks that the calling thread and the helpers claim from a shared counter;
+/// the caller starts at once and never waits for a helper that has not started (a helper that
+/// arrives late finds no chunk left and returns). So a kernel is never slower than on one thread
+/// by more than the cost of queueing the helpers, however busy the other cores are (another
+/// process, or OpenBLAS's threads spinning after a GEMM).
 enum Parallel {
     /// Cores available to this process.
     static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Below this many elements of work a kernel runs on the calling thread.
-    static let minimumElementsPerTask = 32_768
+    /// Below this much work (in units of one f32 element copied, about 0.1 ns; see `forRows`) a
+    /// kernel runs on the calling thread: about 25 µs, several times the cost of waking a helper.
+    static let minimumParallelWork = 256 * 1024
 
-    /// Runs `body(range)` over `0..<count` rows, in chunks across cores when
-    /// `count * costPerRow` is large, else in one call on this thread.
-    @inline(__always)
-    static func forRows(_ count: Int, costPerRow: Int, _ body: (Range<Int>) -> Void) {
+    /// Work per chunk, in the same units: about 4 µs, small enough that a helper starting late
+    /// still takes a fair share and that the last chunks finish together.
+    static let chunkWork = 48 * 1024
+
+    /// Runs `body(range)` over `0..<count` rows: in chunks across cores when `count * costPerRow`
+    /// is large, else in one call on this thread. `costPerRow` is a row's work relative to copying
+    /// one f32 element (an elementwise kernel over single elements: 1 for add, about 4 for gelu).
+    /// The ranges are disjoint and cover `0..<count`; `body` may run on several threads at once.
+    static func forRows(_ count: Int, costPerRow: Int, _ body: @escaping (Range<Int>) -> Void) {
         let total = count * max(costPerRow, 1)
-        let tasks = min(coreCount, count, max(1, total / minimumElementsPerTask))
-        if tasks <= 1 {
-            body(0..<count)
+        guard coreCount > 1, count > 1, total >= minimumParallelWork else {
+            if count > 0 { body(0..<count) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: tasks) { task in
-                let start = count * task / tasks
-                let end = count * (task + 1) / tasks
-                if start < end { work.value(start..<end) }
-            }
+        let chunks = min(count, max(2 * coreCount, total / chunkWork))
+        let job = ParallelJob(count: count, chunks: chunks, body: body)
+        for _ in 1..<min(coreCount, chunks) {
+            DispatchQueue.global().async { job.run() }
         }
+        job.run()
+        job.waitUntilDone()
     }
 }
 
-/// Carries a kernel's row closure into `concurrentPerform`: each task touches only its own rows
-/// of the output, so the closure is safe to share although the compiler cannot prove it.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+/// One `forRows` call: the chunks, the counters the threads claim and report them by, and the body.
+/// Shared with helper threads that may outlive the call (they then find no chunk and return), so
+/// it is a class; the counters are plain memory updated only through the C atomics.
+private final class ParallelJob: @unchecked Sendable {
+    let count: Int
+    let chunks: Int
+    let body: (Range<Int>) -> Void
+    /// `counters[0]`: the next chunk to claim; `counters[1]`: chunks finished.
+    private let counters: UnsafeMutablePointer<Int>
+
+    init(count: Int, chunks: Int, body: @escaping (Range<Int>) -> Void) {
+        self.count = count
+        self.chunks = chunks
+        self.body = body
+        counters = UnsafeMutablePointer<Int>.allocate(capacity: 2)
+        counters.initialize(repeating: 0, count: 2)
+    }
+
+    deinit { counters.deallocate() }
+
+    /// Claims and runs chunks until none is left.
+    func run() {
+        while true {
+            let chunk = ck_atomic_fetch_add(counters, 1)
+            guard chunk < chunks else { return }
+            body((count * chunk / chunks)..<(count * (chunk + 1) / chunks))
+            _ = ck_atomic_fetch_add(counters + 1, 1)
+        }
+    }
+
+    /// Waits for the chunks other threads claimed and are still running (never for a thread that
+    /// has not started: every chunk is claimed by now).
+    func waitUntilDone() {
+        var spins = 0
+        while ck_atomic_load(counters + 1) < chunks {
+            spins += 1
+            if spins > 64 { sched_yield() }
+        }
+    }
 }

@@ -1,54 +1,32 @@
+import CKernels
+
 /// Which formula `gelu` uses: the exact erf form or the tanh approximation (`gelu_new`, `gelu_pytorch_tanh`).
 public enum GELUApproximation: String, Sendable, Codable {
     case none, tanh
 }
 
-enum GELUErfKernel: UnaryKernel {
-    static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { 0.5 * x * (1 + VectorMath.erf(x * 0.707_106_781_186_547_6)) }
-}
+/// A row kernel of `CKernels`: `output[i] = f(input[i])` for `count` contiguous f32 elements.
+typealias UnaryRowKernel = @convention(c) (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void
 
-enum GELUTanhKernel: UnaryKernel {
-    /// 0.5·x·(1 + tanh(u)) = x·sigmoid(2u), u = √(2/π)(x + 0.044715x³).
-    static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let u = 0.797_884_560_802_865_4 * (x + 0.044_715 * x * x * x)
-        return x * VectorMath.sigmoid(2 * u)
-    }
-}
-
-enum SiLUKernel: UnaryKernel {
-    static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { x * VectorMath.sigmoid(x) }
-}
-
-enum ReLUKernel: UnaryKernel {
-    static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { x.replacing(with: 0, where: x .< 0) }
-}
-
-enum TanhKernel: UnaryKernel {
-    static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { VectorMath.tanh(x) }
-}
-
-enum SigmoidKernel: UnaryKernel {
-    static func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { VectorMath.sigmoid(x) }
-}
-
-/// Elementwise activations, SIMD over contiguous f32 and split across cores for large tensors.
+/// Elementwise activations: the C kernels (vectorised for the CPU they run on) over contiguous
+/// f32, split across cores for large tensors.
 extension Tensor {
     /// Gaussian error linear unit, exact (erf) or tanh-approximated.
     public func gelu(approximate: GELUApproximation = .none) throws -> Tensor {
         switch approximate {
-        case .none: try unary("gelu", GELUErfKernel.self, attributes: ["approximate": .string("none")])
-        case .tanh: try unary("gelu", GELUTanhKernel.self, attributes: ["approximate": .string("tanh")])
+        case .none: try unary("gelu", ck_gelu_erf, costPerElement: 4, attributes: ["approximate": .string("none")])
+        case .tanh: try unary("gelu", ck_gelu_tanh, costPerElement: 4, attributes: ["approximate": .string("tanh")])
         }
     }
 
     /// `x · sigmoid(x)`.
-    public func silu() throws -> Tensor { try unary("silu", SiLUKernel.self) }
+    public func silu() throws -> Tensor { try unary("silu", ck_silu, costPerElement: 3) }
     /// `max(x, 0)`.
-    public func relu() throws -> Tensor { try unary("relu", ReLUKernel.self) }
+    public func relu() throws -> Tensor { try unary("relu", ck_relu, costPerElement: 1) }
     /// Hyperbolic tangent.
-    public func tanh() throws -> Tensor { try unary("tanh", TanhKernel.self) }
+    public func tanh() throws -> Tensor { try unary("tanh", ck_tanh, costPerElement: 3) }
     /// `1 / (1 + e^-x)`.
-    public func sigmoid() throws -> Tensor { try unary("sigmoid", SigmoidKernel.self) }
+    public func sigmoid() throws -> Tensor { try unary("sigmoid", ck_sigmoid, costPerElement: 3) }
 
     /// Dropout in inference mode: the identity, recorded as `dropout` so the graph shows it
     /// (as `torch.jit.trace` does in eval mode).
@@ -58,14 +36,18 @@ extension Tensor {
         }
     }
 
-    private func unary<K: UnaryKernel>(_ op: String, _ kernel: K.Type, attributes: [String: OpAttribute] = [:]) throws -> Tensor {
+    /// `costPerElement` is the kernel's time per element relative to a copy (for the thread split).
+    private func unary(_ op: String, _ kernel: UnaryRowKernel, costPerElement: Int,
+                       attributes: [String: OpAttribute] = [:]) throws -> Tensor {
         try OpRecording.run(op, inputs: [self], attributes: attributes) {
             let result = Tensor.uninitialized(shape: shape, dtype: .f32, meta: isMeta)
             guard !result.isMeta else { return result }
             let source = contiguousF32()
             let input = source.floatPointer(), output = result.floatPointer()
-            Parallel.forRows(elementCount, costPerRow: 8) { range in
-                ElementwiseLoop.unary(K.self, input + range.lowerBound, output + range.lowerBound, range.count)
+            withExtendedLifetime(source) {
+                Parallel.forRows(elementCount, costPerRow: costPerElement) { range in
+                    kernel(input + range.lowerBound, output + range.lowerBound, range.count)
+                }
             }
             return result
         }
