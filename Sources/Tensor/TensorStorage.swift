@@ -10,20 +10,24 @@ public final class TensorStorage: @unchecked Sendable {
     /// False for a view into a mapped file: writing needs a copy first.
     public let isWritable: Bool
     private let owner: AnyObject?
+    /// Bytes allocated (from `StoragePool`) for owned storage; 0 for borrowed.
+    private let capacity: Int
 
     /// Allocates `byteCount` zeroed bytes, 64-byte aligned.
     public init(zeroedByteCount byteCount: Int) {
-        let size = max(byteCount, 1)
-        base = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
-        base.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+        capacity = StoragePool.capacity(for: byteCount)
+        base = StoragePool.shared.allocate(capacity: capacity)
+        base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
         self.byteCount = byteCount
         isWritable = true
         owner = nil
     }
 
     /// Allocates `byteCount` uninitialised bytes, 64-byte aligned (callers overwrite every byte).
+    /// Large blocks come from the pool of blocks dead tensors left (see `poolStatistics`).
     public init(uninitializedByteCount byteCount: Int) {
-        base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        capacity = StoragePool.capacity(for: byteCount)
+        base = StoragePool.shared.allocate(capacity: capacity)
         self.byteCount = byteCount
         isWritable = true
         owner = nil
@@ -35,9 +39,10 @@ public final class TensorStorage: @unchecked Sendable {
         self.byteCount = byteCount
         isWritable = false
         self.owner = owner
+        capacity = 0
     }
 
     deinit {
-        if owner == nil { base.deallocate() }
+        if owner == nil { StoragePool.shared.release(base, capacity: capacity) }
     }
 }
