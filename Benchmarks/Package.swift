@@ -30,6 +30,8 @@ let package = Package(
             dependencies: [
                 "BareBLAS",
                 .product(name: "Tensor", package: "slimtrace"),
+                .product(name: "Tracer", package: "slimtrace"),
+                .product(name: "Models", package: "slimtrace"),
             ]
         ),
         // The end-to-end search workload (meta BERT, trace, searchers), shared by its two runners.
@@ -62,6 +64,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "RatioReport",
+            dependencies: ["Workloads"]
+        ),
+        .executableTarget(
+            name: "OpProfile",
             dependencies: ["Workloads"]
         ),
         .executableTarget(

@@ -80,3 +80,13 @@ public struct Comparison: Sendable {
     public let baseline: Workload
     public let goal: Goal
 }
+
+/// A model's forward pass three ways, measured together: untraced (the throughput figure), traced
+/// (the tracer's overhead against untraced) and one bare `cblas_sgemm` at the model's largest
+/// linear shape (the throughput the forward is judged against).
+public struct ModelComparison: Sendable {
+    public let model: ModelForward
+    public let forward: Workload
+    public let tracedForward: Workload
+    public let sgemm: Workload
+}

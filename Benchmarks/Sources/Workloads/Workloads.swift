@@ -44,6 +44,19 @@ public enum Workloads {
         return Comparison(op: op, baseline: baseline, goal: .throughputAtLeast(fractionOfBaseline: 0.9))
     }
 
+    /// BERT-base's forward (`ModelForward.bertBase`, 1×128 tokens) untraced and traced, against
+    /// one bare `cblas_sgemm` on `[128, 768] × [768, 3072]` (the intermediate linear's shape).
+    public static func bertBaseForward() throws -> ModelComparison {
+        let model = try ModelForward.bertBase(sequenceLength: tokens)
+        let work = Work.flops(model.flops)
+        return ModelComparison(
+            model: model,
+            forward: Workload(name: "forward", shape: model.shape, work: work) { keep(try model.forward()) },
+            tracedForward: Workload(name: "traced forward", shape: model.shape, work: work) { keep(try model.tracedForward()) },
+            sgemm: try linear(inFeatures: 768, outFeatures: 3072).baseline
+        )
+    }
+
     /// softmax, layerNorm, gelu and add on `[128, 3072]` f32, each against a plain `memcpy` of the
     /// tensor's bytes (1.5 MiB) between two preallocated buffers. Bytes moved count every input
     /// read once and the output written once (memcpy: 1.5 MiB read + 1.5 MiB written).
