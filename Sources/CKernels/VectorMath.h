@@ -11,8 +11,9 @@
 #include <string.h>
 
 // Runtime dispatch: one clone per x86-64 level (AVX-512; AVX2 + FMA; SSE2), picked when the
-// library loads (GNU ifunc). Elsewhere each kernel is compiled once, for the build target.
-#if defined(__x86_64__) && defined(__linux__) && defined(__has_attribute)
+// program loads (GNU ifunc, so glibc only: musl has no ifunc). Elsewhere each kernel is compiled
+// once, for the build target.
+#if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
 #define CK_DISPATCH __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
@@ -68,26 +69,35 @@ CK_INLINE float ck_sigmoidf(float x) { return 1.0f / (1.0f + ck_exp(-x)); }
 /// tanh x = 2·sigmoid(2x) − 1.
 CK_INLINE float ck_tanhf(float x) { return 2.0f / (1.0f + ck_exp(-2.0f * x)) - 1.0f; }
 
-/// erf x as a rational function, odd degree-13 numerator over even degree-8 denominator, on x
-/// clamped to [-4, 4] (beyond it erf is ±1 in f32): max abs error 4.5e-7, one division and no
-/// exp (Eigen's and XLA's f32 erf).
-CK_INLINE float ck_erf(float input) {
-    float x = input < -4.0f ? -4.0f : input;
-    x = x > 4.0f ? 4.0f : x;
+/// Φ(x) − ½ = erf(x/√2)/2, the standard normal CDF less one half, as a rational function: odd
+/// degree-13 numerator over even degree-8 denominator in x clamped to ±4√2 (beyond it Φ is 0 or 1
+/// in f32). It is Eigen's and XLA's f32 erf (max abs error 4.5e-7 for erf) with the 1/√2 and the ½ folded
+/// into the coefficients, so GELU needs one division and no exp.
+CK_INLINE float ck_normal_cdf_centered(float input) {
+    float x = input < -5.65685425f ? -5.65685425f : input;
+    x = x > 5.65685425f ? 5.65685425f : x;
     float x2 = x * x;
-    float p = -2.72614225801306e-10f;
-    p = p * x2 + 2.77068142495902e-08f;
-    p = p * x2 - 2.10102402082508e-06f;
-    p = p * x2 - 5.69250639462346e-05f;
-    p = p * x2 - 7.34990630326855e-04f;
-    p = p * x2 - 2.95459980854025e-03f;
-    p = p * x2 - 1.60960333262415e-02f;
-    float q = -1.45660718464996e-05f;
-    q = q * x2 - 2.13374055278905e-04f;
-    q = q * x2 - 1.68282697438203e-03f;
-    q = q * x2 - 7.37332916720468e-03f;
-    q = q * x2 - 1.42647390514189e-02f;
+    float p = -1.505995060e-12f;
+    p = p * x2 + 3.061199413e-10f;
+    p = p * x2 - 4.642651039e-08f;
+    p = p * x2 - 2.515756171e-06f;
+    p = p * x2 - 6.496460735e-05f;
+    p = p * x2 - 5.223043901e-04f;
+    p = p * x2 - 5.690807158e-03f;
+    float q = -9.103794904e-07f;
+    q = q * x2 - 2.667175691e-05f;
+    q = q * x2 - 4.207067436e-04f;
+    q = q * x2 - 3.686664584e-03f;
+    q = q * x2 - 1.426473905e-02f;
     return x * p / q;
+}
+
+/// The sum of the CK_PARTIALS partials, folded in halves (vector adds, not a serial chain of 64:
+/// rows of 128 would otherwise spend more time here than in their loop).
+CK_INLINE float ck_fold_sum(float partial[CK_PARTIALS]) {
+    for (int width = CK_PARTIALS / 2; width >= 1; width /= 2)
+        for (int j = 0; j < width; j++) partial[j] += partial[j + width];
+    return partial[0];
 }
 
 /// Sum of `x[0..<count]`, in CK_PARTIALS interleaved partial sums.
@@ -96,8 +106,7 @@ CK_INLINE float ck_sum(const float *x, ptrdiff_t count) {
     ptrdiff_t i = 0;
     for (; i + CK_PARTIALS <= count; i += CK_PARTIALS)
         for (int j = 0; j < CK_PARTIALS; j++) partial[j] += x[i + j];
-    float total = 0;
-    for (int j = 0; j < CK_PARTIALS; j++) total += partial[j];
+    float total = ck_fold_sum(partial);
     for (; i < count; i++) total += x[i];
     return total;
 }
@@ -111,8 +120,7 @@ CK_INLINE float ck_sum_of_squared_deviations(const float *x, ptrdiff_t count, fl
             float d = x[i + j] - center;
             partial[j] += d * d;
         }
-    float total = 0;
-    for (int j = 0; j < CK_PARTIALS; j++) total += partial[j];
+    float total = ck_fold_sum(partial);
     for (; i < count; i++) {
         float d = x[i] - center;
         total += d * d;
@@ -127,8 +135,9 @@ CK_INLINE float ck_max(const float *x, ptrdiff_t count) {
     ptrdiff_t i = 0;
     for (; i + CK_PARTIALS <= count; i += CK_PARTIALS)
         for (int j = 0; j < CK_PARTIALS; j++) partial[j] = x[i + j] > partial[j] ? x[i + j] : partial[j];
-    float maximum = -INFINITY;
-    for (int j = 0; j < CK_PARTIALS; j++) maximum = partial[j] > maximum ? partial[j] : maximum;
+    for (int width = CK_PARTIALS / 2; width >= 1; width /= 2)
+        for (int j = 0; j < width; j++) partial[j] = partial[j + width] > partial[j] ? partial[j + width] : partial[j];
+    float maximum = partial[0];
     for (; i < count; i++) maximum = x[i] > maximum ? x[i] : maximum;
     return maximum;
 }

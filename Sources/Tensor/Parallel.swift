@@ -10,12 +10,21 @@ import Foundation
 /// by more than the cost of queueing the helpers, however busy the other cores are (another
 /// process, or OpenBLAS's threads spinning after a GEMM).
 enum Parallel {
-    /// Cores available to this process.
-    static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Threads a kernel may use: `SLIMTRACE_KERNEL_THREADS` when set to a positive number (1 keeps
+    /// every elementwise kernel on the calling thread), else the cores available to this process.
+    /// OpenBLAS's GEMMs use their own threads (`OPENBLAS_NUM_THREADS`).
+    static let coreCount: Int = {
+        if let text = ProcessInfo.processInfo.environment["SLIMTRACE_KERNEL_THREADS"], let threads = Int(text), threads > 0 {
+            return threads
+        }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
 
     /// Below this much work (in units of one f32 element copied, about 0.1 ns; see `forRows`) a
-    /// kernel runs on the calling thread: about 25 µs, several times the cost of waking a helper.
-    static let minimumParallelWork = 256 * 1024
+    /// kernel runs on the calling thread: about 80 µs, ten times the cost of waking a helper. (On a
+    /// small VM a woken helper often shares the caller's core for a while, so shorter work does
+    /// not gain; a gelu over [128, 3072] is above it.)
+    static let minimumParallelWork = 1024 * 1024
 
     /// Work per chunk, in the same units: about 4 µs, small enough that a helper starting late
     /// still takes a fair share and that the last chunks finish together.
