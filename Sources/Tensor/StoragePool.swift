@@ -13,7 +13,7 @@ final class StoragePool: @unchecked Sendable {
     /// Smaller blocks go to `malloc` directly (its bins serve them without system calls).
     static let minimumBlockBytes = 64 * 1024
     static let maximumBlockBytes = 256 * 1024 * 1024
-    static let capacityBytes = 512 * 1024 * 1024
+    static let capacityBytes = 256 * 1024 * 1024
     static let alignment = 64
 
     private let lock = NSLock()

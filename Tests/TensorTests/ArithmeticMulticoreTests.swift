@@ -1,15 +1,20 @@
 import Testing
 @testable import Tensor
 
-/// Arithmetic large enough to be split across cores (≥ 65 536 elements), which the JSON fixture
-/// is too small to reach. The oracle is one IEEE f32 operation per element in a plain loop, so
-/// results must be identical, chunk boundaries and SIMD tails included.
+/// Arithmetic large enough to be split across cores (≥ 2²⁰ elements, `Parallel.minimumParallelWork`
+/// at one unit per element), which the JSON fixture is too small to reach. The oracle is one IEEE
+/// f32 operation per element in a plain loop, so results must be identical, chunk boundaries and
+/// SIMD tails included.
 @Suite struct ArithmeticMulticoreTests {
-    static let rows = 283, columns = 251  // 71 033 elements; odd sizes put chunk edges mid-SIMD-block
+    static let rows = 1031, columns = 1021  // 1 052 651 elements; odd sizes put chunk edges mid-SIMD-block
 
     /// Exact dyadic values, different for every element.
     static func values(_ count: Int, multiplier: Int, offset: Int) -> [Float] {
         (0..<count).map { Float(($0 * multiplier) % 1021 + offset) / 64 }
+    }
+
+    @Test func theShapeIsLargeEnoughToBeSplitAcrossCores() {
+        #expect(Self.rows * Self.columns >= Parallel.minimumParallelWork)
     }
 
     static func expectIdentical(_ got: [Float], _ want: [Float], _ label: String) {
