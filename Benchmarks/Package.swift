@@ -4,7 +4,6 @@
 //
 //   swift run -c release RatioReport                        # op vs bare baseline, interleaved, one table
 //   swift package benchmark --target TensorBenchmarks       # package-benchmark's full statistics
-//   swift run -c release OpProfile                          # where a BERT-base forward spends its time, op by op
 //   swift run -c release SearchScaling                      # end-to-end search time, 12 to 768 layers
 //   swift run -c release LoadTime                           # opening a 440 MB checkpoint until ready
 //   swift package benchmark --target SearchBenchmarks       # the same with package-benchmark
@@ -65,10 +64,6 @@ let package = Package(
         ),
         .executableTarget(
             name: "RatioReport",
-            dependencies: ["Workloads"]
-        ),
-        .executableTarget(
-            name: "OpProfile",
             dependencies: ["Workloads"]
         ),
         .executableTarget(
