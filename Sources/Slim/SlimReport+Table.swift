@@ -1,3 +1,4 @@
+import Tracer
 import Foundation
 
 /// The report as text for a terminal: one row per change (layer, what, before → after, which
@@ -16,9 +17,9 @@ extension SlimReport {
                 if change.kind == .channels { removed = "\(change.removed.count): " + removed }
                 if let kv = change.removedKeyValueHeads { removed += " (kv \(SlimReport.ranges(kv, limit: 40)))" }
                 rows.append([change.layer, unit, String(change.before), String(change.after), removed,
-                             SlimReport.grouped(change.parametersRemoved), SlimReport.grouped(change.flopsSaved)])
+                             TextTable.grouped(change.parametersRemoved), TextTable.grouped(change.flopsSaved)])
             }
-            lines += SlimReport.aligned(rows, rightAligned: [2, 3, 5, 6])
+            lines += TextTable.aligned(rows, rightAligned: [2, 3, 5, 6])
             if showTensors {
                 lines.append("")
                 var tensorRows = [["tensor", "before", "after"]]
@@ -27,7 +28,7 @@ extension SlimReport {
                         tensorRows.append([tensor.name, SlimReport.shape(tensor.before), SlimReport.shape(tensor.after)])
                     }
                 }
-                lines += SlimReport.aligned(tensorRows, rightAligned: [1, 2])
+                lines += TextTable.aligned(tensorRows, rightAligned: [1, 2])
             }
         }
         if !skipped.isEmpty {
@@ -39,9 +40,9 @@ extension SlimReport {
         }
         lines.append("")
         let percent = parametersBefore > 0 ? Double(parametersRemoved) / Double(parametersBefore) * 100 : 0
-        lines.append("parameters \(SlimReport.grouped(parametersBefore)) -> \(SlimReport.grouped(parametersAfter))"
-            + " (\(SlimReport.grouped(parametersRemoved)) removed, \(String(format: "%.1f", percent))%);"
-            + " FLOPs saved on the verification input \(SlimReport.grouped(flopsSaved));"
+        lines.append("parameters \(TextTable.grouped(parametersBefore)) -> \(TextTable.grouped(parametersAfter))"
+            + " (\(TextTable.grouped(parametersRemoved)) removed, \(String(format: "%.1f", percent))%);"
+            + " FLOPs saved on the verification input \(TextTable.grouped(flopsSaved));"
             + " max abs diff \(maxAbsDiff) (allowed \(tolerance))")
         if let output { lines.append("wrote \(output)") }
         return lines.joined(separator: "\n")
@@ -61,31 +62,9 @@ extension SlimReport {
         return parts.isEmpty ? "-" : parts.joined(separator: ", ")
     }
 
-    /// `1234567` as `1,234,567`.
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var result = ""
-        for (offset, character) in digits.enumerated() {
-            if offset > 0 && (digits.count - offset) % 3 == 0 { result.append(",") }
-            result.append(character)
-        }
-        return (value < 0 ? "-" : "") + result
-    }
 
     static func shape(_ dimensions: [Int]) -> String {
         "[" + dimensions.map(String.init).joined(separator: ", ") + "]"
     }
 
-    /// Rows padded into columns (two spaces apart), the `rightAligned` columns flush right.
-    static func aligned(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
-        let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return rightAligned.contains(column) ? padding + cell : cell + padding
-            }
-            .joined(separator: "  ")
-            .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
-    }
 }

@@ -6,12 +6,7 @@ extension ProfileComparison {
         var lines = ["before: " + ProfileComparison.headline(before), "after:  " + ProfileComparison.headline(after)]
         lines.append("\(forwards) timed forward\(forwards == 1 ? "" : "s") after \(warmup) warm-up each;"
             + " per forward: GFLOP, median ms; speedup = before ms / after ms")
-        let first: String
-        switch grouping {
-        case .module: first = "module"
-        case .type: first = "module class"
-        case .op: first = "op"
-        }
+        let first = grouping.columnTitle
         let hasType = grouping == .module
         let hasParameters = grouping != .op
         var header = [first]

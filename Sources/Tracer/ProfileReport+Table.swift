@@ -17,12 +17,7 @@ extension ProfileReport {
         var lines = [headline]
         lines.append("\(forwards) timed forward\(forwards == 1 ? "" : "s") after \(warmup) warm-up;"
             + " per forward: calls, GFLOP, median ms; share of the total time")
-        let first: String
-        switch grouping {
-        case .module: first = "module"
-        case .type: first = "module class"
-        case .op: first = "op"
-        }
+        let first = grouping.columnTitle
         let hasType = grouping == .module
         let hasParameters = grouping != .op
         var header = [first]

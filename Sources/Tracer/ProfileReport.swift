@@ -17,6 +17,15 @@ public struct ProfileReport: Codable, Sendable, Equatable {
         case type
         /// One row per op name (`linear`, `matmul`, `softmax`, ...), wherever it ran.
         case op
+
+        /// The title of the first column of a table grouped this way.
+        public var columnTitle: String {
+            switch self {
+            case .module: "module"
+            case .type: "module class"
+            case .op: "op"
+            }
+        }
     }
 
     /// One row of the report.

@@ -1,10 +1,10 @@
 import Foundation
 
-/// Plain-text tables and number formats for the profile reports: columns two spaces apart, numbers
-/// flush right, no trailing blanks.
-enum TextTable {
+/// Plain-text tables and number formats for the command-line reports (profile, slim): columns two
+/// spaces apart, numbers flush right, no trailing blanks.
+public enum TextTable {
     /// `rows` padded into columns, the `rightAligned` columns flush right.
-    static func aligned(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
+    public static func aligned(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
         let columns = rows.map(\.count).max() ?? 0
         let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
         return rows.map { row in
@@ -54,7 +54,7 @@ enum TextTable {
     }
 
     /// `1234567` as `1,234,567`.
-    static func grouped(_ value: Int) -> String {
+    public static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var result = ""
         for (offset, character) in digits.enumerated() {
