@@ -8,7 +8,7 @@ import Foundation
 public struct Slimtrace: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "slimtrace",
-        abstract: "Trace Hugging Face checkpoints through slimtrace's own tensor runtime.",
+        abstract: "Find and slim the structurally prunable parts of transformer checkpoints.",
         discussion: """
         MODEL is a Hugging Face checkpoint folder: config.json plus model.safetensors (or shards \
         listed in model.safetensors.index.json). Inputs are placeholders (ones of --shape and \
@@ -16,7 +16,16 @@ public struct Slimtrace: ParsableCommand {
         file of named tensors (one batch) or a .jsonl file with one JSON object per line, e.g.
           {"input_ids": [[101, 2023, 102]], "attention_mask": [[1, 1, 1]]}
 
+        slimtrace runs the checkpoint through its own tensor runtime, records the forward pass as a \
+        graph (like torch.jit.trace) and reads it: feed-forward pairs, attention heads and the \
+        classifier head (search, the default), INC's pruning configs (config), then removes what \
+        pruning zeroed (slim) and shows where time goes (bench).
+
         Examples:
+          slimtrace Examples/tiny-bert
+          slimtrace Examples/tiny-bert --shape 1,128 --format json --explain
+          slimtrace config Examples/tiny-bert --ffn2-sparsity 0.5 --mha-sparsity 0.5
+          slimtrace slim path/to/pruned-checkpoint --output slimmed
           slimtrace trace Examples/tiny-bert
           slimtrace trace Examples/tiny-bert --shape 2,32 --format dot -o bert.dot
           slimtrace run Examples/tiny-bert \\
