@@ -31,29 +31,30 @@ public enum ModelLoading {
         if mode == .real {
             return LoadedModel(model: try Checkpoint(directory: directory).loadModel(), directory: directory, isMeta: false, metaReason: nil)
         }
-        let config = try ConfigFile(url: directory.appendingPathComponent("config.json"))
-        let headers: [SafetensorsEntry]
-        let reason: String?
-        if let files = try? Checkpoint.weightFiles(in: directory) {
-            headers = try files.flatMap { try SafetensorsFile.readHeader(url: $0) }
-            let bytes = headers.reduce(0) { $0 + $1.byteRange.count }
+        let reason: String
+        let files: [URL]
+        if let found = try? Checkpoint.weightFiles(in: directory) {
+            files = found
+            let bytes = try found.reduce(0) { total, url in
+                total + ((try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0)
+            }
             let memory = Int(ProcessInfo.processInfo.physicalMemory)
-            switch mode {
-            case .meta: reason = "--meta"
-            case .auto where bytes > memory * 8 / 10:
+            if mode == .meta {
+                reason = "--meta"
+            } else if bytes > memory * 8 / 10 {
                 reason = "the weights (\(bytes >> 30) GiB) would not fit in memory (\(memory >> 30) GiB)"
-            default: reason = nil
+            } else {
+                return LoadedModel(model: try Checkpoint(directory: directory).loadModel(), directory: directory, isMeta: false, metaReason: nil)
             }
         } else {
             guard mode == .meta || FileManager.default.fileExists(atPath: directory.path) else {
                 throw ModelError.missingFile(path: directory.path, detail: "no such checkpoint folder")
             }
-            headers = []
+            files = []
             reason = "the folder has config.json but no weights"
         }
-        guard let reason else {
-            return LoadedModel(model: try Checkpoint(directory: directory).loadModel(), directory: directory, isMeta: false, metaReason: nil)
-        }
+        let config = try ConfigFile(url: directory.appendingPathComponent("config.json"))
+        let headers = try files.flatMap { try SafetensorsFile.readHeader(url: $0) }
         let model = try Architectures.build(config: config, parameterNames: Set(headers.map(\.name)))
         if !headers.isEmpty { try checkShapes(of: model, against: headers, config: config, directory: directory) }
         return LoadedModel(model: model, directory: directory, isMeta: true, metaReason: reason)
