@@ -27,6 +27,7 @@ public final class TraceSearcher {
         self.model = model
         self.inputs = inputs.entries
         self.graph = graph
+        linearNodes = graph.nodes.filter { $0.op == GraphOps.linear }
         traceSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
@@ -52,6 +53,7 @@ public final class TraceSearcher {
         model = module
         self.inputs = inputs
         self.graph = graph
+        linearNodes = graph.nodes.filter { $0.op == GraphOps.linear }
         traceSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
@@ -68,8 +70,9 @@ public final class TraceSearcher {
     /// The graph as IR text lines (INC's `flatten_static_graph`).
     public var irLines: [String] { graph.irLines() }
 
-    /// The `linear` nodes (Linear and Conv1D calls) in execution order.
-    public var linearNodes: [Node] { graph.nodes.filter { $0.op == GraphOps.linear } }
+    /// The `linear` nodes (Linear and Conv1D calls) in execution order, found once: every
+    /// searcher reads them.
+    public let linearNodes: [Node]
 
     /// The paths of the modules that ran `linear` ops, in `named_modules` order (INC's "Linear" list,
     /// with Conv1D counted as the linear it is).
