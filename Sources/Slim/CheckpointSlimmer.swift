@@ -4,7 +4,7 @@ import Models
 /// Slims a checkpoint folder into a new one: loads the model, slims it (`ModelSlimmer`: search,
 /// remove zeroed channels and heads, verify the outputs), and writes the result
 /// (`SlimmedCheckpointWriter`). Nothing is written unless every step succeeded; the output folder
-/// is checked before any work is done, so a refusal to overwrite costs nothing.
+/// is claimed (`OutputPath`) before any work is done, so a refusal to overwrite costs nothing.
 ///
 /// A checkpoint with nothing zeroed slims to itself: the slim succeeds, the report says
 /// `nothingToSlim`, and the output is a copy whose tensors are the source's, byte for byte, under
@@ -24,17 +24,24 @@ public struct CheckpointSlimmer {
         self.init(checkpoint: try Checkpoint(directory: directory), options: options)
     }
 
-    /// Slims and writes the new checkpoint to `output`; returns the report.
+    /// Slims and writes the new checkpoint to the folder `output`, replacing an existing non-empty
+    /// folder only with `force`; returns the report. Throws `OutputPath.Failure` before any work
+    /// when the folder may not be written (the checkpoint itself, a folder holding it, busy).
     @discardableResult
-    public func slim(to output: URL) throws -> SlimReport {
+    public func slim(to output: URL, force: Bool = false) throws -> SlimReport {
+        try slim(to: OutputPath(output.path, kind: .folder(replacing: force), inputs: [checkpoint.directory]))
+    }
+
+    /// Slims and writes the new checkpoint to the claimed folder `output`; returns the report.
+    @discardableResult
+    public func slim(to output: OutputPath) throws -> SlimReport {
         try options.validate()
-        try SlimmedCheckpointWriter.checkWritable(output, source: checkpoint, force: options.force)
         let model = try checkpoint.loadModel()
         var report = try ModelSlimmer(options: options).slim(model)
         report.source = checkpoint.directory.path
         report.output = output.path
         if report.nothingToSlim { report.summary += "; wrote an unchanged copy" }
-        try SlimmedCheckpointWriter.write(model: model, report: report, source: checkpoint, to: output, force: options.force)
+        try SlimmedCheckpointWriter.write(model: model, report: report, source: checkpoint, to: output)
         return report
     }
 

@@ -5,10 +5,6 @@ import Foundation
 public enum SlimError: Error, LocalizedError, Equatable {
     /// An option is out of range (`round` below 1, a negative tolerance).
     case invalidOption(name: String, detail: String)
-    /// The output folder exists and is not empty, and `force` was not given.
-    case outputExists(path: String)
-    /// The output folder is the checkpoint being slimmed.
-    case outputIsInput(path: String)
     /// A finding names a module that is not a `Linear` or `Conv1D`, or is missing.
     case unsupportedModule(path: String, detail: String)
     /// A weight cannot be read or cut (meta, wrong rank).
@@ -21,9 +17,6 @@ public enum SlimError: Error, LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case let .invalidOption(name, detail): "slim option \(name): \(detail)"
-        case let .outputExists(path):
-            "\(path): the output folder exists and is not empty (--force replaces it)"
-        case let .outputIsInput(path): "\(path): the output folder is the checkpoint being slimmed; choose another folder"
         case let .unsupportedModule(path, detail): "module \(path): \(detail)"
         case let .unsupportedTensor(detail): "cannot slim: \(detail)"
         case let .verificationFailed(maxAbsDiff, tolerance, detail):

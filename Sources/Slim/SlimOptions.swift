@@ -1,7 +1,6 @@
 import Models
 
-/// How to slim: the channel rounding, what to slim, how close the outputs must stay, and whether
-/// an existing output folder may be replaced.
+/// How to slim: the channel rounding, what to slim, and how close the outputs must stay.
 public struct SlimOptions: Sendable {
     /// Feed-forward channels are removed in multiples of this (INC's `round_multiplier`, 32):
     /// the count of all-zero channels is rounded down. 1 removes every all-zero channel.
@@ -14,19 +13,16 @@ public struct SlimOptions: Sendable {
     /// outputs on the verification input; above it the slim fails and nothing is written
     /// (negative: every verification fails).
     public var tolerance: Float
-    /// Replace an existing non-empty output folder.
-    public var force: Bool
     /// The batch the search is traced on and the outputs are compared on; nil: the model's
     /// placeholder (ones of its default input shape, `[1, 16]` token ids).
     public var inputs: ModelInputs?
 
     public init(round: Int = 32, channels: Bool = true, heads: Bool = true, tolerance: Float = 1e-5,
-                force: Bool = false, inputs: ModelInputs? = nil) {
+                inputs: ModelInputs? = nil) {
         self.round = round
         self.channels = channels
         self.heads = heads
         self.tolerance = tolerance
-        self.force = force
         self.inputs = inputs
     }
 

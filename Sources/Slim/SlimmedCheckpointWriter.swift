@@ -6,9 +6,9 @@ import Tracer
 /// Writes a slimmed model as a checkpoint folder: `model.safetensors` (every tensor the source
 /// checkpoint holds, under the same names, in the same order and dtype, slimmed ones narrower),
 /// `config.json` (the source's, plus the `slimtrace` section) and the source's tokenizer and
-/// generation files. The folder is built under a temporary name beside the output and moved into
-/// place when complete, so the output is never a half-written checkpoint. An existing non-empty
-/// output folder is replaced only with `force`.
+/// generation files. The folder is written through an `OutputPath` (checked against the inputs,
+/// locked, built under a temporary name and moved into place), so the output is never a
+/// half-written checkpoint.
 enum SlimmedCheckpointWriter {
     /// Files of a Hugging Face folder copied unchanged (tokenizer, generation settings).
     static let auxiliaryFiles = ["generation_config.json", "tokenizer.json", "tokenizer_config.json",
@@ -16,43 +16,24 @@ enum SlimmedCheckpointWriter {
                                  "merges.txt", "tokenizer.model", "spiece.model", "preprocessor_config.json",
                                  "chat_template.jinja", "chat_template.json"]
 
-    /// Throws unless `output` may be written: not the source folder, and absent, empty, or `force`.
-    static func checkWritable(_ output: URL, source: Checkpoint, force: Bool) throws {
-        let target = output.standardizedFileURL.resolvingSymlinksInPath()
-        if target.path == source.directory.standardizedFileURL.resolvingSymlinksInPath().path {
-            throw SlimError.outputIsInput(path: output.path)
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: output.path, isDirectory: &isDirectory) else { return }
-        let empty = isDirectory.boolValue && ((try? FileManager.default.contentsOfDirectory(atPath: output.path))?.isEmpty ?? false)
-        if !empty && !force { throw SlimError.outputExists(path: output.path) }
-    }
-
-    static func write(model: Module, report: SlimReport, source: Checkpoint, to output: URL, force: Bool) throws {
-        try checkWritable(output, source: source, force: force)
+    /// Writes the checkpoint into the claimed folder `output` (through its temporary sibling).
+    static func write(model: Module, report: SlimReport, source: Checkpoint, to output: OutputPath) throws {
         let manager = FileManager.default
-        let parent = output.deletingLastPathComponent()
-        do { try manager.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
-            throw SlimError.writeFailed(path: parent.path, detail: "cannot create the folder: \(error.localizedDescription)")
-        }
-        let staging = parent.appendingPathComponent(".\(output.lastPathComponent).slimtrace-\(UUID().uuidString)")
-        do { try manager.createDirectory(at: staging, withIntermediateDirectories: false) } catch {
-            throw SlimError.writeFailed(path: staging.path, detail: "cannot create the temporary folder: \(error.localizedDescription)")
-        }
         do {
-            try SafetensorsWriter.write(try tensors(of: model, source: source), metadata: metadata(of: source),
-                                        to: staging.appendingPathComponent("model.safetensors"))
-            try Data((try config(source: source, report: report) + "\n").utf8).write(to: staging.appendingPathComponent("config.json"))
-            for name in auxiliaryFiles {
-                let file = source.directory.appendingPathComponent(name)
-                if manager.fileExists(atPath: file.path) { try manager.copyItem(at: file, to: staging.appendingPathComponent(name)) }
+            try output.write { staging in
+                try SafetensorsWriter.write(try tensors(of: model, source: source), metadata: metadata(of: source),
+                                            to: staging.appendingPathComponent("model.safetensors"))
+                try Data((try config(source: source, report: report) + "\n").utf8).write(to: staging.appendingPathComponent("config.json"))
+                for name in auxiliaryFiles {
+                    let file = source.directory.appendingPathComponent(name)
+                    if manager.fileExists(atPath: file.path) { try manager.copyItem(at: file, to: staging.appendingPathComponent(name)) }
+                }
             }
-            try checkWritable(output, source: source, force: force)
-            if manager.fileExists(atPath: output.path) { try manager.removeItem(at: output) }
-            try manager.moveItem(at: staging, to: output)
+        } catch let error as OutputPath.Failure {
+            throw error
+        } catch let error as SlimError {
+            throw error
         } catch {
-            try? manager.removeItem(at: staging)
-            if let error = error as? SlimError { throw error }
             throw SlimError.writeFailed(path: output.path, detail: error.localizedDescription)
         }
     }

@@ -70,7 +70,7 @@ public struct Bench: ParsableCommand {
     }
 
     public func run() throws {
-        if let output { try OutputDestination.checkFolder(of: URL(fileURLWithPath: output)) }
+        let destination = try OutputDestination(output, inputs: [checkpoint.model, input.inputs, compare])
         var models = [(path: checkpoint.model, model: try checkpoint.load(.real).model)]
         if let compare { models.append((compare, try ModelArguments.load(path: compare, .real).model)) }
         let (batch, source) = try input.firstBatch(for: models[0].model)
@@ -113,7 +113,7 @@ public struct Bench: ParsableCommand {
         } else {
             text = format == .json ? try Bench.json(reports[0]) : reports[0].table()
         }
-        try OutputDestination.write(text, to: output)
+        try destination.write(text)
     }
 
     /// `value` as pretty-printed JSON with sorted keys (paths keep their slashes unescaped).

@@ -48,7 +48,7 @@ public struct Config: ParsableCommand {
     }
 
     public func run() throws {
-        if let output { try OutputDestination.checkFolder(of: URL(fileURLWithPath: output)) }
+        let destination = try OutputDestination(output, inputs: [checkpoint.model, input.inputs])
         let settings = try AutoSlimConfig.parseSettings(set)
         var roots: [Linear2LinearFinding] = []
         if ffn2Sparsity > 0 {
@@ -57,6 +57,6 @@ public struct Config: ParsableCommand {
             roots = Linear2LinearSearcher(trace: try TraceSearcher(model: loaded.model, inputs: batch)).search()
         }
         let configs = AutoSlimConfig.make(linear2linear: roots, ffn2Sparsity: ffn2Sparsity, mhaSparsity: mhaSparsity, settings: settings)
-        try OutputDestination.write(configs.rendered(indent: 2), to: output)
+        try destination.write(configs.rendered(indent: 2))
     }
 }

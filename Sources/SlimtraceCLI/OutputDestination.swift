@@ -1,37 +1,42 @@
 import Foundation
+import Models
 
-/// Where a command writes its result: standard output or a file (`--output`).
-enum OutputDestination {
-    /// Writes `text` to the file at `path`, or to standard output when `path` is nil, ending it
-    /// with a newline when it has none.
-    static func write(_ body: String, to path: String?) throws {
-        let text = body.hasSuffix("\n") ? body : body + "\n"
-        guard let path else {
+/// Where a command writes its text result: standard output, or the file `--output` names,
+/// claimed (`OutputPath`) when the command starts so that it never lands on an input and a
+/// concurrent writer of the same file is refused.
+struct OutputDestination {
+    /// Standard output.
+    static var standardOutput: OutputDestination { OutputDestination(file: nil) }
+
+    private let file: OutputPath?
+
+    private init(file: OutputPath?) {
+        self.file = file
+    }
+
+    /// The file at `path` (standard output when nil), which must not be or hold any of `inputs`
+    /// (paths of the files and folders the command reads; nil entries are options not given).
+    init(_ path: String?, inputs: [String?]) throws {
+        file = try path.map { try OutputPath($0, kind: .file, inputs: inputs.compactMap { $0 }.map(URL.init(fileURLWithPath:))) }
+    }
+
+    /// Writes `body`, ending it with a newline when it has none.
+    func write(_ body: String) throws {
+        let data = Data((body.hasSuffix("\n") ? body : body + "\n").utf8)
+        guard let file else {
             do {
-                try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+                try FileHandle.standardOutput.write(contentsOf: data)
             } catch {
                 throw CLIError.cannotWrite(path: "standard output", detail: error.localizedDescription)
             }
             return
         }
-        let url = URL(fileURLWithPath: path)
-        try checkFolder(of: url)
         do {
-            try Data(text.utf8).write(to: url, options: .atomic)
+            try file.write { try data.write(to: $0) }
+        } catch let error as OutputPath.Failure {
+            throw error
         } catch {
-            throw CLIError.cannotWrite(path: path, detail: error.localizedDescription)
-        }
-    }
-
-    /// Throws `CLIError.cannotWrite` when `url` names a folder or its folder does not exist.
-    static func checkFolder(of url: URL) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw CLIError.cannotWrite(path: url.path, detail: "is a folder (give a file name)")
-        }
-        let folder = url.deletingLastPathComponent()
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CLIError.cannotWrite(path: url.path, detail: "the folder \(folder.path) does not exist")
+            throw CLIError.cannotWrite(path: file.path, detail: error.localizedDescription)
         }
     }
 }

@@ -51,10 +51,10 @@ public struct Run: ParsableCommand {
     }
 
     public func run() throws {
+        let destination = try OutputPath(output, kind: .file, inputs: [checkpoint.url, URL(fileURLWithPath: inputs)])
         let model = try checkpoint.load(.real).model
         let file = try InputFile(url: URL(fileURLWithPath: inputs))
         try file.check(against: model)
-        try OutputDestination.checkFolder(of: URL(fileURLWithPath: output))
         var outputs: [(String, Tensor)] = []
         for (index, batch) in file.batches.enumerated() {
             do {
@@ -65,7 +65,7 @@ public struct Run: ParsableCommand {
         }
         let metadata = ["model": model.typeName, "inputs": inputs, "batches": String(outputs.count), "format": "pt"]
         do {
-            try SafetensorsWriter.write(outputs, metadata: metadata, to: URL(fileURLWithPath: output))
+            try destination.write { try SafetensorsWriter.write(outputs, metadata: metadata, to: $0) }
         } catch let error as TensorError {
             throw CLIError.cannotWrite(path: output, detail: error.errorDescription ?? "\(error)")
         }

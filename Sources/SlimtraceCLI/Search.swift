@@ -82,9 +82,9 @@ public struct Search: ParsableCommand {
     }
 
     public func run() throws {
-        if let output { try OutputDestination.checkFolder(of: URL(fileURLWithPath: output)) }
+        let destination = try OutputDestination(output, inputs: [checkpoint.model, input.inputs, recipeFile])
         if checkpoint.model.hasSuffix(".keras") {
-            try OutputDestination.write(try kerasReport(), to: output)
+            try destination.write(try kerasReport())
             return
         }
         let loaded = try checkpoint.load(meta ? .meta : .auto)
@@ -100,20 +100,26 @@ public struct Search: ParsableCommand {
             throw CLIError.batchFailed(batch: source, detail: Slimtrace.describe(error))
         }
         let report = try SearchReport(trace: trace, searchers: selectedSearchers(), recipe: parsedRecipe(), explain: explain)
-        try OutputDestination.write(format == .json ? try report.json() : report.text(), to: output)
+        try destination.write(format == .json ? try report.json() : report.text())
+    }
+
+    /// The file `--recipe` names, nil when it is JSON text or not given.
+    var recipeFile: String? {
+        guard let recipe, !recipe.trimmingCharacters(in: .whitespaces).hasPrefix("{") else { return nil }
+        return recipe
     }
 
     /// `--recipe` as JSON text, or the JSON file it names.
     func parsedRecipe() throws -> [String: [String]]? {
         guard let recipe else { return nil }
         let data: Data
-        if recipe.trimmingCharacters(in: .whitespaces).hasPrefix("{") {
-            data = Data(recipe.utf8)
-        } else {
-            guard let contents = FileManager.default.contents(atPath: recipe) else {
-                throw CLIError.invalidArgument("--recipe: \(recipe) is neither JSON text nor a readable file")
+        if let recipeFile {
+            guard let contents = FileManager.default.contents(atPath: recipeFile) else {
+                throw CLIError.invalidArgument("--recipe: \(recipeFile) is neither JSON text nor a readable file")
             }
             data = contents
+        } else {
+            data = Data(recipe.utf8)
         }
         guard let parsed = try? JSONDecoder().decode([String: [String]].self, from: data) else {
             throw CLIError.invalidArgument("--recipe: expected a JSON object of class name to list of sub-module paths, e.g. {\"BertAttention\": [\"self.query\"]}")

@@ -41,7 +41,7 @@ public struct SlimCommand: ParsableCommand {
     @Option(name: .long, help: "Largest max-abs output difference accepted between the original and the slimmed model.")
     public var tolerance: Float = 1e-5
 
-    @Flag(name: .long, help: "Replace the output folder if it exists and is not empty.")
+    @Flag(name: .long, help: "Replace the output folder if it exists and is not empty (never a folder holding an input).")
     public var force = false
 
     @Option(name: .long, help: "Report format: text (before/after table) or json.")
@@ -61,17 +61,18 @@ public struct SlimCommand: ParsableCommand {
     }
 
     public func run() throws {
+        let destination = try OutputPath(output, kind: .folder(replacing: force),
+                                         inputs: [checkpoint.model, input.inputs].compactMap { $0 }.map(URL.init(fileURLWithPath:)))
         let loaded = try checkpoint.load(.real)
         let (batch, _) = try input.firstBatch(for: loaded.model)
-        let options = SlimOptions(round: round, channels: only != .mha, heads: only != .ffn,
-                                  tolerance: tolerance, force: force, inputs: batch)
-        let report = try CheckpointSlimmer(directory: checkpoint.url, options: options).slim(to: URL(fileURLWithPath: output))
+        let options = SlimOptions(round: round, channels: only != .mha, heads: only != .ffn, tolerance: tolerance, inputs: batch)
+        let report = try CheckpointSlimmer(directory: checkpoint.url, options: options).slim(to: destination)
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try OutputDestination.write(String(decoding: try encoder.encode(report), as: UTF8.self), to: nil)
+            try OutputDestination.standardOutput.write(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            try OutputDestination.write(report.table(), to: nil)
+            try OutputDestination.standardOutput.write(report.table())
         }
     }
 }

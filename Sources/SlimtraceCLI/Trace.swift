@@ -54,7 +54,7 @@ public struct Trace: ParsableCommand {
     }
 
     public func run() throws {
-        if let output { try OutputDestination.checkFolder(of: URL(fileURLWithPath: output)) }
+        let destination = try OutputDestination(output, inputs: [checkpoint.model, input.inputs])
         let loaded = try checkpoint.load(meta ? .meta : .auto)
         if let reason = loaded.metaReason, !meta {
             Slimtrace.writeToStandardError("note: tracing shapes only (no weight read): \(reason)")
@@ -71,7 +71,7 @@ public struct Trace: ParsableCommand {
         }
         let graph = traced.trace.graph
         let batch = candidates[traced.batch].inputs
-        try OutputDestination.write(try format.render(graph), to: output)
+        try destination.write(try format.render(graph))
         if let output {
             let inputs = batch.entries.map { "\($0.name) \($0.tensor.shape.map(String.init).joined(separator: "x"))" }.joined(separator: ", ")
             print("\(model.typeName) (\(inputs)): \(graph.nodes.count) nodes, \(graph.modules.count) modules; \(format.rawValue) graph written to \(output)")

@@ -16,12 +16,12 @@ import TestFixtures
         try Data("mine".utf8).write(to: keep)
 
         #expect { try CheckpointSlimmer(directory: Fixtures.model("bert-pruned")).slim(to: output) } throws: { error in
-            guard case .outputExists = error as? SlimError else { return false }
+            guard case .notEmpty = error as? OutputPath.Failure else { return false }
             return error.localizedDescription.contains(output.path)
         }
         #expect(try String(contentsOf: keep, encoding: .utf8) == "mine")
 
-        let forced = try CheckpointSlimmer(directory: Fixtures.model("bert-pruned"), options: SlimOptions(force: true)).slim(to: output)
+        let forced = try CheckpointSlimmer(directory: Fixtures.model("bert-pruned")).slim(to: output, force: true)
         #expect(!forced.nothingToSlim)
         #expect(!FileManager.default.fileExists(atPath: keep.path))
         #expect(try Checkpoint(directory: output).loadModel().typeName == "BertForSequenceClassification")
@@ -37,8 +37,8 @@ import TestFixtures
     }
 
     @Test func theSourceFolderIsNeverTheOutput() throws {
-        #expect { try CheckpointSlimmer(directory: Fixtures.model("bert-pruned"), options: SlimOptions(force: true)).slim(to: Fixtures.model("bert-pruned")) } throws: { error in
-            guard case .outputIsInput = error as? SlimError else { return false }
+        #expect { try CheckpointSlimmer(directory: Fixtures.model("bert-pruned")).slim(to: Fixtures.model("bert-pruned"), force: true) } throws: { error in
+            guard case .isInput = error as? OutputPath.Failure else { return false }
             return true
         }
     }

@@ -13,6 +13,7 @@ enum BadInput: String, CaseIterable, Sendable {
     case tokenOutsideVocabularyTrace, tokenOutsideVocabularyRun
     case inputNotTakenTrace, inputNotTakenRun, raggedInputs, emptyLineInInputs, unknownInputsExtension, missingInputsFile
     case unknownOption, unknownSubcommand, missingModelArgument, missingRunInputs, runOutputNotSafetensors, outputFolderMissing
+    case slimOutputIsAFile
 
     /// The command line for this case, building what it needs in `scratch`.
     func arguments(in scratch: ScratchFolder) throws -> [String] {
@@ -92,6 +93,8 @@ enum BadInput: String, CaseIterable, Sendable {
             return ["run", bert, "--inputs", try scratch.write("{\"input_ids\": [[1]]}\n", to: "in.jsonl").path, "--output", scratch.file("out.txt").path]
         case .outputFolderMissing:
             return ["trace", bert, "--output", scratch.file("no/such/folder/graph.txt").path]
+        case .slimOutputIsAFile:
+            return ["slim", fixturePath("bert-pruned"), "--output", try scratch.write("mine", to: "out.txt").path]
         }
     }
 
@@ -131,6 +134,7 @@ enum BadInput: String, CaseIterable, Sendable {
         case .missingRunInputs: ["--inputs"]
         case .runOutputNotSafetensors: ["--output", "out.txt"]
         case .outputFolderMissing: ["graph.txt", "does not exist"]
+        case .slimOutputIsAFile: ["out.txt", "is a file, not a folder"]
         }
     }
 }
