@@ -12,7 +12,7 @@ public struct Config: ParsableCommand {
         What Intel Neural Compressor's parse_auto_slim_config returns: with 0 < --ffn2-sparsity < 1, \
         one config of pattern "channelx1" over every Linear2Linear root (the layers whose input \
         channels a pruner may zero); with 0 < --mha-sparsity < 1, one config of pattern "mha". \
-        Each --set key=value is added to every config (values are JSON where they parse: numbers, \
+        Each --set key=value is set in every config, replacing a key it has (values are JSON where they parse: numbers, \
         true/false, lists; text otherwise). Feed the list to INC's pruner, then `slimtrace slim` \
         the pruned checkpoint.
 

@@ -93,6 +93,20 @@ import TestFixtures
         #expect(configs[1]["target_sparsity"] as? Double == 0.25)
     }
 
+    @Test func configSetReplacesAKeyTheConfigHasInsteadOfRepeatingIt() throws {
+        let scratch = try ScratchFolder()
+        let output = scratch.file("configs.json")
+        let result = execute(["config", fixturePath(), "--ffn2-sparsity", "0.5", "--mha-sparsity", "0.5",
+                              "--set", "pattern=4x1", "--set", "start_step=1", "--set", "start_step=2", "-o", output.path])
+        #expect(result.status == 0, "\(result.errors)")
+        let text = try String(contentsOf: output, encoding: .utf8)
+        #expect(text.components(separatedBy: "\"pattern\"").count - 1 == 2, "one pattern key per config: \(text)")
+        #expect(text.components(separatedBy: "\"start_step\"").count - 1 == 2, "one start_step key per config: \(text)")
+        let configs = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
+        #expect(configs.map { $0["pattern"] as? String } == ["4x1", "4x1"])
+        #expect(configs.map { $0["start_step"] as? Int } == [2, 2])
+    }
+
     @Test(arguments: [
         (["--searchers", "linear2linear,attention"], "attention"),
         (["--recipe", "not json"], "--recipe"),
