@@ -25,10 +25,10 @@ public struct Config: ParsableCommand {
     @OptionGroup public var checkpoint: ModelArguments
     @OptionGroup public var input: InputOptions
 
-    @Option(name: .customLong("ffn2-sparsity"), help: "Target sparsity of the feed-forward (Linear2Linear) configs, in (0, 1); 0 leaves them out.")
+    @Option(name: .customLong("ffn2-sparsity"), parsing: .unconditional, help: "Target sparsity of the feed-forward (Linear2Linear) configs, in (0, 1); 0 leaves them out.")
     public var ffn2Sparsity: Double = 0
 
-    @Option(name: .customLong("mha-sparsity"), help: "Target sparsity of the attention-head config, in (0, 1); 0 leaves it out.")
+    @Option(name: .customLong("mha-sparsity"), parsing: .unconditional, help: "Target sparsity of the attention-head config, in (0, 1); 0 leaves it out.")
     public var mhaSparsity: Double = 0
 
     @Option(name: .long, help: ArgumentHelp("An extra setting for every config, key=value (repeatable).", valueName: "key=value"))

@@ -72,10 +72,12 @@ public struct Search: ParsableCommand {
     /// `--searchers` parsed (all when absent).
     func selectedSearchers() throws -> Set<SearcherKind> {
         guard let searchers else { return Set(SearcherKind.allCases) }
-        return Set(try searchers.split(separator: ",").map { name in
-            let trimmed = name.trimmingCharacters(in: .whitespaces)
-            guard let kind = SearcherKind(rawValue: trimmed) else {
-                throw ValidationError("--searchers: unknown searcher \"\(trimmed)\" (use \(SearcherKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        let valid = SearcherKind.allCases.map(\.rawValue).joined(separator: ", ")
+        let names = searchers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !names.isEmpty else { throw ValidationError("--searchers \"\(searchers)\" names no searcher (use \(valid))") }
+        return Set(try names.map { name in
+            guard let kind = SearcherKind(rawValue: name) else {
+                throw ValidationError("--searchers: unknown searcher \"\(name)\" (use \(valid))")
             }
             return kind
         })

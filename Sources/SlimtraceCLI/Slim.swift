@@ -32,13 +32,13 @@ public struct SlimCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("The folder to write the slimmed checkpoint to.", valueName: "dir"))
     public var output: String
 
-    @Option(name: .long, help: "Remove feed-forward channels in multiples of this (INC's round_multiplier).")
+    @Option(name: .long, parsing: .unconditional, help: "Remove feed-forward channels in multiples of this (INC's round_multiplier).")
     public var round: Int = 32
 
     @Option(name: .long, help: ArgumentHelp("Slim only feed-forward channels (ffn) or only attention heads (mha).", valueName: "ffn|mha"))
     public var only: Part?
 
-    @Option(name: .long, help: "Largest max-abs output difference accepted between the original and the slimmed model.")
+    @Option(name: .long, parsing: .unconditional, help: "Largest max-abs output difference accepted between the original and the slimmed model.")
     public var tolerance: Float = 1e-5
 
     @Flag(name: .long, help: "Replace the output folder if it exists and is not empty (never a folder holding an input).")

@@ -26,6 +26,10 @@ extension Slimtrace {
     public static func execute(_ arguments: [String],
                                writeHelp: (String) -> Void = { print($0) },
                                reportError: (String) -> Void = Slimtrace.writeToStandardError) -> Int32 {
+        if let topic = unknownHelpTopic(in: arguments) {
+            reportError("error: \(topic)")
+            return 1
+        }
         var command: any ParsableCommand
         do {
             command = try parseAsRoot(arguments)
@@ -59,11 +63,21 @@ extension Slimtrace {
     /// name the word that is neither a command nor an existing path instead.
     static func unknownCommand(in arguments: [String]) -> String? {
         guard let first = arguments.first, !first.hasPrefix("-"), arguments.count > 1,
-              !configuration.subcommands.contains(where: { $0._commandName == first }),
+              !commandNames.contains(first),
               !FileManager.default.fileExists(atPath: first) else { return nil }
-        let commands = configuration.subcommands.map { $0._commandName }.joined(separator: ", ")
-        return "'\(first)' is neither a command (\(commands)) nor an existing checkpoint path"
+        return "'\(first)' is neither a command (\(commandNames.joined(separator: ", "))) nor an existing checkpoint path"
     }
+
+    /// `slimtrace help WORD` where WORD is no command: argument-parser would print the root help
+    /// and exit 0; say that there is no such command instead.
+    static func unknownHelpTopic(in arguments: [String]) -> String? {
+        guard arguments.first == "help", let topic = arguments.dropFirst().first(where: { !$0.hasPrefix("-") }),
+              topic != "help", !commandNames.contains(topic) else { return nil }
+        return "help: '\(topic)' is not a command (\(commandNames.joined(separator: ", ")))"
+    }
+
+    /// The subcommands' names, in help order.
+    static var commandNames: [String] { configuration.subcommands.map { $0._commandName } }
 
     /// The one-line message for an error a command threw: its `LocalizedError` description, on one line.
     public static func describe(_ error: any Error) -> String {

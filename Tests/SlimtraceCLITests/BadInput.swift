@@ -13,7 +13,7 @@ enum BadInput: String, CaseIterable, Sendable {
     case tokenOutsideVocabularyTrace, tokenOutsideVocabularyRun
     case inputNotTakenTrace, inputNotTakenRun, raggedInputs, emptyLineInInputs, unknownInputsExtension, missingInputsFile
     case unknownOption, unknownSubcommand, missingModelArgument, missingRunInputs, runOutputNotSafetensors, outputFolderMissing
-    case slimOutputIsAFile
+    case negativeSparsity, slimOutputIsAFile, helpOfUnknownCommand, emptySearchers
 
     /// The command line for this case, building what it needs in `scratch`.
     func arguments(in scratch: ScratchFolder) throws -> [String] {
@@ -93,8 +93,11 @@ enum BadInput: String, CaseIterable, Sendable {
             return ["run", bert, "--inputs", try scratch.write("{\"input_ids\": [[1]]}\n", to: "in.jsonl").path, "--output", scratch.file("out.txt").path]
         case .outputFolderMissing:
             return ["trace", bert, "--output", scratch.file("no/such/folder/graph.txt").path]
+        case .negativeSparsity: return ["config", bert, "--ffn2-sparsity", "-0.1"]
         case .slimOutputIsAFile:
             return ["slim", fixturePath("bert-pruned"), "--output", try scratch.write("mine", to: "out.txt").path]
+        case .helpOfUnknownCommand: return ["help", "bogus"]
+        case .emptySearchers: return [bert, "--searchers", ""]
         }
     }
 
@@ -134,7 +137,10 @@ enum BadInput: String, CaseIterable, Sendable {
         case .missingRunInputs: ["--inputs"]
         case .runOutputNotSafetensors: ["--output", "out.txt"]
         case .outputFolderMissing: ["graph.txt", "does not exist"]
+        case .negativeSparsity: ["--ffn2-sparsity", "-0.1", "at least 0"]
         case .slimOutputIsAFile: ["out.txt", "is a file, not a folder"]
+        case .helpOfUnknownCommand: ["bogus", "not a command", "trace"]
+        case .emptySearchers: ["--searchers", "linear2linear", "mha", "head"]
         }
     }
 }
