@@ -34,6 +34,7 @@ public struct Slimtrace: ParsableCommand {
 
         Errors print one line, `error: ...`, naming the file or argument at fault, and exit with status 1.
         """,
+        version: Slimtrace.version,
         // One line per command. A new command is a `ParsableCommand` in its own file that takes
         // `@OptionGroup var checkpoint: ModelArguments` (MODEL) and, when it runs the model,
         // `@OptionGroup var input: InputOptions` (--shape/--dtype/--inputs); the default
@@ -48,6 +49,9 @@ public struct Slimtrace: ParsableCommand {
         ],
         defaultSubcommand: Search.self
     )
+
+    /// The version `slimtrace --version` prints.
+    public static let version = "0.1.0"
 
     public init() {}
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SlimtraceCLI
 import Testing
 import TestFixtures
 
@@ -50,6 +51,13 @@ struct BinaryTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("trace") && result.stdout.contains("run") && result.stdout.contains("USAGE"))
         #expect(result.stderr.isEmpty)
+    }
+
+    @Test func versionPrintsTheVersionAloneAndExits0() throws {
+        let result = try SlimtraceBinary.run(["--version"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == Slimtrace.version + "\n" && result.stderr.isEmpty)
+        #expect(!Slimtrace.version.isEmpty)
     }
 
     @Test func traceWritesIRToStandardOutputAndExits0() throws {
