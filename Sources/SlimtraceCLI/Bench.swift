@@ -28,8 +28,8 @@ public struct Bench: ParsableCommand {
         GFLOP and ms of both, the speedup (before ms / after ms), and the parameter and forward-time \
         ratios.
 
-        A progress bar is drawn on standard error while the forwards run; the report goes to \
-        standard output (or --output). Times vary from run to run: use --repeat to take more samples.
+        When standard error is a terminal, a progress bar is drawn there while the forwards run; \
+        the report goes to standard output (or --output). Times vary from run to run: use --repeat to take more samples.
 
         Examples:
           slimtrace bench Examples/tiny-bert --shape 1,128

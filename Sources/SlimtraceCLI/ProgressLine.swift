@@ -9,8 +9,9 @@ import Darwin
 /// output, so a report piped from standard output stays clean):
 /// `[#########-----------] 9/24 bert: timed 7/10`.
 ///
-/// `finish()` ends it: on a terminal the line is blanked, so the report starts on a clean line;
-/// elsewhere (a log file) a newline ends it. Updates that would draw the same line are skipped.
+/// It is drawn only when standard error is a terminal: a log file gets nothing (no `\r`).
+/// `finish()` blanks the line, so the report starts on a clean line. Updates that would draw the
+/// same line are skipped.
 final class ProgressLine {
     private let total: Int
     private let width = 20
@@ -26,7 +27,7 @@ final class ProgressLine {
 
     /// Draws the bar at `completed` of the total steps, followed by `label`.
     func update(completed: Int, label: String) {
-        guard !finished else { return }
+        guard isTerminal, !finished else { return }
         let filled = min(width, completed * width / total)
         let line = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"
             + " \(completed)/\(total) \(label)"
@@ -42,7 +43,7 @@ final class ProgressLine {
         guard !finished else { return }
         finished = true
         guard shownWidth > 0 else { return }
-        write(isTerminal ? "\r" + String(repeating: " ", count: shownWidth) + "\r" : "\n")
+        write("\r" + String(repeating: " ", count: shownWidth) + "\r")
     }
 
     private func write(_ text: String) {
