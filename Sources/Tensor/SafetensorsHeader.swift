@@ -7,7 +7,7 @@ import Foundation
 /// `__metadata__` object of strings), then the data section, which the offsets index.
 /// Everything here is checked before any tensor byte is touched: a known dtype, a shape of
 /// non-negative integers, offsets inside the data section that span exactly the bytes the shape
-/// and dtype need, and no two tensors sharing bytes.
+/// and dtype need, no name or key given twice, and no two tensors sharing bytes.
 struct SafetensorsHeader {
     /// Bytes of the length prefix.
     static let lengthPrefixByteCount = 8
@@ -56,6 +56,12 @@ struct SafetensorsHeader {
         }
         guard let dictionary = object as? [String: Any] else {
             throw invalid("the header is not a JSON object")
+        }
+        if let duplicate = JSONDuplicateKey.first(in: json) {
+            guard let tensor = duplicate.path.first else {
+                throw invalid("tensor \"\(duplicate.key)\" is listed twice (each name must appear once)")
+            }
+            throw invalid("\(tensor == SafetensorsHeader.metadataKey ? tensor : "tensor \"\(tensor)\"") has the key \"\(duplicate.key)\" twice")
         }
 
         var entries: [SafetensorsEntry] = []

@@ -288,6 +288,9 @@ import Testing
             BadFile("data-cut-short", header: #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "I64", "shape": [1], "data_offsets": [8, 16]}}"#, data: 12, mentions: [#""b""#, "[8, 16]", "12-byte data section"]),
             BadFile("overlapping-offsets", header: #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#, data: 12, mentions: [#""a""#, #""b""#, "overlap"]),
             BadFile("size-disagrees-with-offsets", header: #"{"w": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 20]}}"#, data: 24, mentions: [#""w""#, "[2, 3]", "24 bytes", "20 bytes"]),
+            BadFile("duplicate-tensor-name", header: #"{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}"#, data: 8, mentions: [#""w""#, "listed twice"]),
+            BadFile("duplicate-tensor-name-escaped", header: #"{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "\u0077": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}"#, data: 8, mentions: [#""w""#, "listed twice"]),
+            BadFile("duplicate-field", header: #"{"w": {"dtype": "F32", "shape": [2], "shape": [1], "data_offsets": [0, 4]}}"#, data: 4, mentions: [#""w""#, #""shape" twice"#]),
             BadFile("metadata-not-strings", header: #"{"__metadata__": {"step": 3}}"#, mentions: ["__metadata__", #""step""#]),
         ]
     }
