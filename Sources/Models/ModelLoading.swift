@@ -23,35 +23,34 @@ public struct LoadedModel {
     public let metaReason: String?
 }
 
-/// Loads a checkpoint folder for a command, choosing meta mode when asked or when the weights are
-/// absent or larger than memory. In meta mode only the safetensors headers are read: every
+/// Loads a checkpoint folder for a command, choosing meta mode when asked or when the folder has
+/// no weight files or they are larger than memory (weights that are there but broken are an
+/// error, never a reason for meta mode). In meta mode only the safetensors headers are read: every
 /// parameter's name and shape is checked against them, nothing else is mapped or read.
 public enum ModelLoading {
     public static func load(_ directory: URL, mode: LoadMode = .auto) throws -> LoadedModel {
         if mode == .real {
             return LoadedModel(model: try Checkpoint(directory: directory).loadModel(), directory: directory, isMeta: false, metaReason: nil)
         }
+        guard FileManager.default.fileExists(atPath: directory.path) else {
+            throw ModelError.missingFile(path: directory.path, detail: "no such checkpoint folder")
+        }
+        let files = try Checkpoint.weightFiles(in: directory)
         let reason: String
-        let files: [URL]
-        if let found = try? Checkpoint.weightFiles(in: directory) {
-            files = found
-            let bytes = try found.reduce(0) { total, url in
-                total + ((try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0)
+        if mode == .meta {
+            reason = "--meta"
+        } else if files.isEmpty {
+            reason = "the folder has config.json but no weights"
+        } else {
+            // A file whose size cannot be read counts as empty here; opening it names the problem.
+            let bytes = files.reduce(0) { total, url in
+                total + (((try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path))?[.size] as? Int) ?? 0)
             }
             let memory = Int(ProcessInfo.processInfo.physicalMemory)
-            if mode == .meta {
-                reason = "--meta"
-            } else if bytes > memory * 8 / 10 {
-                reason = "the weights (\(bytes >> 30) GiB) would not fit in memory (\(memory >> 30) GiB)"
-            } else {
+            guard bytes > memory * 8 / 10 else {
                 return LoadedModel(model: try Checkpoint(directory: directory).loadModel(), directory: directory, isMeta: false, metaReason: nil)
             }
-        } else {
-            guard mode == .meta || FileManager.default.fileExists(atPath: directory.path) else {
-                throw ModelError.missingFile(path: directory.path, detail: "no such checkpoint folder")
-            }
-            files = []
-            reason = "the folder has config.json but no weights"
+            reason = "the weights (\(bytes >> 30) GiB) would not fit in memory (\(memory >> 30) GiB)"
         }
         let config = try ConfigFile(url: directory.appendingPathComponent("config.json"))
         let headers = try files.flatMap { try SafetensorsFile.readHeader(url: $0) }

@@ -37,16 +37,9 @@ public final class SafetensorsFile: Sendable {
     /// checkpoints by shape alone, however large. Returns the tensors in file order.
     public static func readHeader(url: URL) throws -> [SafetensorsEntry] {
         let path = url.path
-        let handle: FileHandle
+        let (descriptor, fileSize) = try MappedFile.openRegularFile(url)
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {
-            handle = try FileHandle(forReadingFrom: url)
-        } catch {
-            throw TensorError.io(file: path, detail: "cannot open for reading: \(error.localizedDescription)")
-        }
-        defer { try? handle.close() }
-        do {
-            let fileSize = Int(try handle.seekToEnd())
-            try handle.seek(toOffset: 0)
             let prefix = try handle.read(upToCount: SafetensorsHeader.lengthPrefixByteCount) ?? Data()
             let headerByteCount = try SafetensorsHeader.headerByteCount(prefix: prefix, fileSize: fileSize, file: path)
             let json = try handle.read(upToCount: headerByteCount) ?? Data()
