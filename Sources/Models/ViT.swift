@@ -101,9 +101,15 @@ public enum ViTArchitecture: Architecture {
     public static func basePrefix(modelType: String) -> String { "vit" }
 
     public static func build(className: String, config: ConfigFile) throws -> any TransformerModel {
+        try build(className: className, config: config, parameterNames: [])
+    }
+
+    /// The base model is built without its pooler when the checkpoint has weights but no
+    /// `pooler.dense.weight` (saved with `add_pooling_layer=False`), as Hugging Face's is.
+    public static func build(className: String, config: ConfigFile, parameterNames: Set<String>) throws -> any TransformerModel {
         let configuration = try ViTConfiguration.load(config)
         switch className {
-        case "ViTModel": return ViTModel(configuration, addPoolingLayer: true)
+        case "ViTModel": return ViTModel(configuration, addPoolingLayer: parameterNames.isEmpty || parameterNames.contains("pooler.dense.weight"))
         case "ViTForImageClassification": return ViTForImageClassification(configuration)
         default: throw ModelError.unsupportedArchitecture(className, modelType: config.modelType, supported: classNames)
         }
