@@ -84,7 +84,7 @@ public enum ModelLoading {
             guard config.accepts(storedShape: entry.shape, expected: parameter.shape) else {
                 throw ModelError.shapeMismatch(tensor: entry.name, file: directory.path, expected: parameter.shape, actual: entry.shape)
             }
-            guard entry.dtype.isFloatingPoint else {
+            guard entry.dtype.runtimeType?.isFloatingPoint == true else {
                 throw ModelError.unsupportedDType(tensor: entry.name, file: directory.path, dtype: entry.dtype.rawValue)
             }
             parameter.tensor = .meta(shape: entry.shape, dtype: .f32)

@@ -113,9 +113,9 @@ struct SafetensorsHeader {
         guard let dtypeName = info["dtype"] as? String else {
             throw invalid("tensor \"\(name)\" has no dtype string")
         }
-        guard let dtype = DType(safetensorsName: dtypeName) else {
-            let known = DType.allCases.map(\.safetensorsName).joined(separator: ", ")
-            throw invalid("tensor \"\(name)\" has dtype \"\(dtypeName)\", which slimtrace does not read (it reads \(known))")
+        guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
+            let known = SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")
+            throw invalid("tensor \"\(name)\" has dtype \"\(dtypeName)\", which the safetensors format does not define (it defines \(known))")
         }
         guard let rawShape = info["shape"] as? [Any] else {
             throw invalid("tensor \"\(name)\" has no shape array")
@@ -129,14 +129,18 @@ struct SafetensorsHeader {
             throw invalid("tensor \"\(name)\" has data_offsets \(jsonText(info["data_offsets"] ?? NSNull())): expected [begin, end] with 0 <= begin <= end")
         }
         let byteRange = begin..<end
-        var expected = dtype.byteSize
+        var bits = dtype.bitCount
         for dimension in shape {
-            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
+            let (product, overflow) = bits.multipliedReportingOverflow(by: dimension)
             guard !overflow else {
                 throw invalid("tensor \"\(name)\" has shape \(Shape.describe(shape)), too large to address")
             }
-            expected = product
+            bits = product
         }
+        guard bits % 8 == 0 else {
+            throw invalid("tensor \"\(name)\" has shape \(Shape.describe(shape)) of \(dtypeName) elements (\(dtype.bitCount) bits each), which do not fill whole bytes")
+        }
+        let expected = bits / 8
         guard expected == byteRange.count else {
             throw invalid("tensor \"\(name)\" has shape \(Shape.describe(shape)) and dtype \(dtypeName), which need \(expected) bytes, but its data_offsets \(offsetsText(byteRange)) span \(byteRange.count) bytes")
         }
