@@ -11,6 +11,16 @@ public protocol Architecture {
     /// Builds the module tree of `className` from the config, parameters as meta tensors of the
     /// shapes the config implies.
     static func build(className: String, config: ConfigFile) throws -> any TransformerModel
+    /// Builds as `build(className:config:)` does, for a checkpoint holding `parameterNames` (empty
+    /// when there are no weights): a family whose module tree depends on what was saved (BERT's
+    /// base model without its pooler) builds what the checkpoint holds.
+    static func build(className: String, config: ConfigFile, parameterNames: Set<String>) throws -> any TransformerModel
+}
+
+extension Architecture {
+    public static func build(className: String, config: ConfigFile, parameterNames: Set<String>) throws -> any TransformerModel {
+        try build(className: className, config: config)
+    }
 }
 
 /// The architecture registry: picks the family by `model_type` and the class by `architectures[0]`.
@@ -39,6 +49,6 @@ public enum Architectures {
         }
         let prefix = family.basePrefix(modelType: config.modelType) + "."
         let savedFromBase = !parameterNames.isEmpty && !parameterNames.contains { $0.hasPrefix(prefix) }
-        return try family.build(className: savedFromBase ? family.classNames[0] : requested, config: config)
+        return try family.build(className: savedFromBase ? family.classNames[0] : requested, config: config, parameterNames: parameterNames)
     }
 }

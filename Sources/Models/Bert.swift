@@ -51,6 +51,9 @@ public struct BertConfiguration: Codable, Sendable {
     public var layerNormEps: Double
     public var padTokenId: Int?
     public var isDecoder: Bool
+    /// `position_embedding_type`: only `absolute` (or absent) is supported; transformers 5 dropped
+    /// `relative_key` and `relative_key_query`.
+    public var positionEmbeddingType: String?
     /// Classifier outputs: the size of `id2label` when given, else `num_labels`, else 2 (as Hugging Face).
     public var numLabels: Int
 
@@ -71,6 +74,7 @@ public struct BertConfiguration: Codable, Sendable {
         case layerNormEps = "layer_norm_eps"
         case padTokenId = "pad_token_id"
         case isDecoder = "is_decoder"
+        case positionEmbeddingType = "position_embedding_type"
         case numLabels = "num_labels"
         case id2label
     }
@@ -97,6 +101,7 @@ public struct BertConfiguration: Codable, Sendable {
         layerNormEps = try c.decodeIfPresent(Double.self, forKey: .layerNormEps) ?? 1e-12
         padTokenId = c.contains(.padTokenId) ? try c.decodeIfPresent(Int.self, forKey: .padTokenId) : (family == .roberta ? 1 : 0)
         isDecoder = try c.decodeIfPresent(Bool.self, forKey: .isDecoder) ?? false
+        positionEmbeddingType = try c.decodeIfPresent(String.self, forKey: .positionEmbeddingType)
         if let labels = try c.decodeIfPresent([String: String].self, forKey: .id2label) {
             numLabels = labels.count
         } else {
@@ -122,6 +127,7 @@ public struct BertConfiguration: Codable, Sendable {
         try c.encode(layerNormEps, forKey: .layerNormEps)
         try c.encode(padTokenId, forKey: .padTokenId)
         try c.encode(isDecoder, forKey: .isDecoder)
+        try c.encodeIfPresent(positionEmbeddingType, forKey: .positionEmbeddingType)
         try c.encode(numLabels, forKey: .numLabels)
     }
 
@@ -140,6 +146,8 @@ public struct BertConfiguration: Codable, Sendable {
         try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.numAttentionHeads)
         try file.requireSupportedActivation("hidden_act", config.hiddenAct)
         try file.require(!config.isDecoder, "is_decoder", "must be false: slimtrace builds the \(config.family.classPrefix) encoder only")
+        try file.require(config.positionEmbeddingType.map { $0 == "absolute" } ?? true, "position_embedding_type",
+                         "is \"\(config.positionEmbeddingType ?? "")\": only \"absolute\" is supported (transformers 5 removed relative_key and relative_key_query, and slimtrace does not run them)")
         if config.family == .roberta {
             try file.require(config.padTokenId != nil, "pad_token_id", "must be set: RoBERTa numbers positions after the padding id")
         }
@@ -158,9 +166,16 @@ extension BertFamilyArchitecture {
     public static func basePrefix(modelType: String) -> String { family.modelType }
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
+        try build(className: className, config: file, parameterNames: [])
+    }
+
+    /// The base model is built without its pooler when the checkpoint has weights but no
+    /// `pooler.dense.weight` (saved with `add_pooling_layer=False`), as Hugging Face's is.
+    public static func build(className: String, config file: ConfigFile, parameterNames: Set<String>) throws -> any TransformerModel {
         let config = try BertConfiguration.load(file)
         switch className {
-        case family.classNames[0]: return BertModel(config, addPoolingLayer: true)
+        case family.classNames[0]:
+            return BertModel(config, addPoolingLayer: parameterNames.isEmpty || parameterNames.contains("pooler.dense.weight"))
         case family.classNames[1]: return BertForSequenceClassification(config)
         default: throw ModelError.unsupportedArchitecture(className, modelType: file.modelType, supported: classNames)
         }

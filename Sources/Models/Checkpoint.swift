@@ -23,6 +23,9 @@ public final class Checkpoint {
         self.directory = directory
         config = try ConfigFile(url: directory.appendingPathComponent("config.json"))
         let fileURLs = try Checkpoint.weightFiles(in: directory)
+        guard !fileURLs.isEmpty else {
+            throw ModelError.missingFile(path: directory.path, detail: "no model.safetensors or model.safetensors.index.json")
+        }
         files = try fileURLs.map { try SafetensorsFile(url: $0) }
         var index: [String: Int] = [:]
         for (position, file) in files.enumerated() {
@@ -31,13 +34,17 @@ public final class Checkpoint {
         fileOfTensor = index
     }
 
-    /// The safetensors files of the folder: the shards an index lists, or `model.safetensors`.
+    /// The safetensors files of the folder: the shards an index lists, or `model.safetensors`;
+    /// empty only when the folder has no weight files at all (no `*.safetensors`, no index).
+    /// Weights that are there but broken (an index that cannot be read or is not JSON, a missing
+    /// shard, shards without their index) are an error naming the file; a file that cannot be
+    /// opened (a dangling symbolic link, a loop) fails when it is opened, naming itself.
     static func weightFiles(in directory: URL) throws -> [URL] {
         let indexURL = directory.appendingPathComponent("model.safetensors.index.json")
-        if FileManager.default.fileExists(atPath: indexURL.path) {
-            let object = try? JSONSerialization.jsonObject(with: Data(contentsOf: indexURL))
+        if FileReading.entryExists(indexURL) {
+            let object = try? JSONSerialization.jsonObject(with: FileReading.data(of: indexURL))
             guard let map = (object as? [String: Any])?["weight_map"] as? [String: String] else {
-                throw ModelError.invalidConfig(path: indexURL.path, detail: "has no \"weight_map\" object of tensor name to file")
+                throw ModelError.invalidConfig(path: indexURL.path, detail: "is not a JSON object with a \"weight_map\" object of tensor name to file")
             }
             let shards = Array(Set(map.values)).sorted()
             for shard in shards where !FileManager.default.fileExists(atPath: directory.appendingPathComponent(shard).path) {
@@ -46,12 +53,13 @@ public final class Checkpoint {
             return shards.map { directory.appendingPathComponent($0) }
         }
         let single = directory.appendingPathComponent("model.safetensors")
-        guard FileManager.default.fileExists(atPath: single.path) else {
-            throw ModelError.missingFile(path: directory.path, detail: "no model.safetensors or model.safetensors.index.json")
+        if FileReading.entryExists(single) { return [single] }
+        let others = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".safetensors") }.sorted()
+        guard others.isEmpty else {
+            throw ModelError.missingFile(path: indexURL.path, detail: "is missing: the folder has \(others.joined(separator: ", ")) but no index saying which tensors they hold, and no model.safetensors")
         }
-        return [single]
+        return []
     }
-
     /// Every tensor name in the checkpoint.
     public var tensorNames: Set<String> { Set(fileOfTensor.keys) }
 

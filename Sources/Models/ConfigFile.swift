@@ -17,14 +17,10 @@ public struct ConfigFile: Sendable {
 
     /// Reads and checks `config.json` at `url`.
     public init(url: URL) throws {
-        guard FileManager.default.fileExists(atPath: url.path) else {
+        guard FileReading.entryExists(url) else {
             throw ModelError.missingFile(path: url.path, detail: "no config.json here (a Hugging Face checkpoint folder has one)")
         }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ModelError.missingFile(path: url.path, detail: "cannot be read: \(error.localizedDescription)")
-        }
-        try self.init(data: data, url: url)
+        try self.init(data: FileReading.data(of: url), url: url)
     }
 
     /// Parses config bytes (`url` is only used in messages).
@@ -33,7 +29,8 @@ public struct ConfigFile: Sendable {
         self.data = data
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw ModelError.invalidConfig(path: url.path, detail: "not valid JSON (\(error.localizedDescription))")
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+            throw ModelError.invalidConfig(path: url.path, detail: "not valid JSON (\(reason))")
         }
         guard let dictionary = object as? [String: Any] else {
             throw ModelError.invalidConfig(path: url.path, detail: "is not a JSON object")

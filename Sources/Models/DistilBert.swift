@@ -134,16 +134,18 @@ final class DistilBertEmbeddings: Module {
 }
 
 /// Multi-head self-attention with `q_lin`, `k_lin`, `v_lin` and the output projection `out_lin`
-/// (HF `DistilBertSelfAttention`).
+/// (HF `DistilBertSelfAttention`). The head size comes from the config (`dim / n_heads`), the
+/// number of heads from the query's rows, so a layer whose heads were slimmed away runs with the
+/// heads it has.
 final class DistilBertSelfAttention: Module {
-    let headCount: Int
+    let headSize: Int
     let qLin: Linear
     let kLin: Linear
     let vLin: Linear
     let outLin: Linear
 
     init(_ config: DistilBertConfiguration) {
-        headCount = config.headCount
+        headSize = config.dimension / config.headCount
         qLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
         kLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
         vLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
@@ -160,9 +162,8 @@ final class DistilBertSelfAttention: Module {
     /// true at padding) hides padded keys.
     func callAsFunction(_ hiddenStates: Tensor, paddingMask: Tensor?) throws -> Tensor {
         try scoped {
-            // The head size comes from the weights, so a checkpoint with heads removed still runs.
-            let headSize = qLin.outFeatures / headCount
             let inputShape = Array(hiddenStates.shape.dropLast())
+            // `-1`: as many heads as the projections have.
             func heads(_ x: Tensor) throws -> Tensor { try x.view(inputShape + [-1, headSize]).transpose(1, 2) }
             let query = try heads(qLin(hiddenStates))
             let key = try heads(kLin(hiddenStates))

@@ -21,43 +21,56 @@ public struct LoadedModel {
     public let isMeta: Bool
     /// Why meta mode was chosen, for the report (nil for a real load).
     public let metaReason: String?
+    /// The checkpoint's tensors the model does not use, in file order (recomputed buffers such as
+    /// `position_ids` aside; see `Checkpoint.unusedTensorNames(_:by:)`).
+    public let unusedTensors: [String]
+
+    /// The warning a command prints when the checkpoint holds tensors the model does not use.
+    public var unusedTensorsWarning: String? {
+        guard !unusedTensors.isEmpty else { return nil }
+        let count = unusedTensors.count == 1 ? "1 tensor" : "\(unusedTensors.count) tensors"
+        return "warning: \(count) in \(directory.path) \(unusedTensors.count == 1 ? "is" : "are") not used by \(model.typeName): \(unusedTensors.joined(separator: ", "))"
+    }
 }
 
-/// Loads a checkpoint folder for a command, choosing meta mode when asked or when the weights are
-/// absent or larger than memory. In meta mode only the safetensors headers are read: every
+/// Loads a checkpoint folder for a command, choosing meta mode when asked or when the folder has
+/// no weight files or they are larger than memory (weights that are there but broken are an
+/// error, never a reason for meta mode). In meta mode only the safetensors headers are read: every
 /// parameter's name and shape is checked against them, nothing else is mapped or read.
 public enum ModelLoading {
     public static func load(_ directory: URL, mode: LoadMode = .auto) throws -> LoadedModel {
-        if mode == .real {
-            return LoadedModel(model: try Checkpoint(directory: directory).loadModel(), directory: directory, isMeta: false, metaReason: nil)
+        if mode == .real { return try real(directory) }
+        guard FileManager.default.fileExists(atPath: directory.path) else {
+            throw ModelError.missingFile(path: directory.path, detail: "no such checkpoint folder")
         }
+        let files = try Checkpoint.weightFiles(in: directory)
         let reason: String
-        let files: [URL]
-        if let found = try? Checkpoint.weightFiles(in: directory) {
-            files = found
-            let bytes = try found.reduce(0) { total, url in
-                total + ((try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0)
+        if mode == .meta {
+            reason = "--meta"
+        } else if files.isEmpty {
+            reason = "the folder has config.json but no weights"
+        } else {
+            // A file whose size cannot be read counts as empty here; opening it names the problem.
+            let bytes = files.reduce(0) { total, url in
+                total + (((try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path))?[.size] as? Int) ?? 0)
             }
             let memory = Int(ProcessInfo.processInfo.physicalMemory)
-            if mode == .meta {
-                reason = "--meta"
-            } else if bytes > memory * 8 / 10 {
-                reason = "the weights (\(bytes >> 30) GiB) would not fit in memory (\(memory >> 30) GiB)"
-            } else {
-                return LoadedModel(model: try Checkpoint(directory: directory).loadModel(), directory: directory, isMeta: false, metaReason: nil)
-            }
-        } else {
-            guard mode == .meta || FileManager.default.fileExists(atPath: directory.path) else {
-                throw ModelError.missingFile(path: directory.path, detail: "no such checkpoint folder")
-            }
-            files = []
-            reason = "the folder has config.json but no weights"
+            guard bytes > memory * 8 / 10 else { return try real(directory) }
+            reason = "the weights (\(bytes >> 30) GiB) would not fit in memory (\(memory >> 30) GiB)"
         }
         let config = try ConfigFile(url: directory.appendingPathComponent("config.json"))
         let headers = try files.flatMap { try SafetensorsFile.readHeader(url: $0) }
         let model = try Architectures.build(config: config, parameterNames: Set(headers.map(\.name)))
         if !headers.isEmpty { try checkShapes(of: model, against: headers, config: config, directory: directory) }
-        return LoadedModel(model: model, directory: directory, isMeta: true, metaReason: reason)
+        return LoadedModel(model: model, directory: directory, isMeta: true, metaReason: reason,
+                           unusedTensors: Checkpoint.unusedTensorNames(headers.map(\.name), by: model))
+    }
+
+    /// The model with its weights.
+    private static func real(_ directory: URL) throws -> LoadedModel {
+        let checkpoint = try Checkpoint(directory: directory)
+        let model = try checkpoint.loadModel()
+        return LoadedModel(model: model, directory: directory, isMeta: false, metaReason: nil, unusedTensors: checkpoint.unusedTensorNames(by: model))
     }
 
     /// Every parameter (once per shared parameter) must be in the headers with a shape the config
@@ -71,7 +84,7 @@ public enum ModelLoading {
             guard config.accepts(storedShape: entry.shape, expected: parameter.shape) else {
                 throw ModelError.shapeMismatch(tensor: entry.name, file: directory.path, expected: parameter.shape, actual: entry.shape)
             }
-            guard entry.dtype.isFloatingPoint else {
+            guard entry.dtype.runtimeType?.isFloatingPoint == true else {
                 throw ModelError.unsupportedDType(tensor: entry.name, file: directory.path, dtype: entry.dtype.rawValue)
             }
             parameter.tensor = .meta(shape: entry.shape, dtype: .f32)

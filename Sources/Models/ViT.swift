@@ -101,9 +101,15 @@ public enum ViTArchitecture: Architecture {
     public static func basePrefix(modelType: String) -> String { "vit" }
 
     public static func build(className: String, config: ConfigFile) throws -> any TransformerModel {
+        try build(className: className, config: config, parameterNames: [])
+    }
+
+    /// The base model is built without its pooler when the checkpoint has weights but no
+    /// `pooler.dense.weight` (saved with `add_pooling_layer=False`), as Hugging Face's is.
+    public static func build(className: String, config: ConfigFile, parameterNames: Set<String>) throws -> any TransformerModel {
         let configuration = try ViTConfiguration.load(config)
         switch className {
-        case "ViTModel": return ViTModel(configuration, addPoolingLayer: true)
+        case "ViTModel": return ViTModel(configuration, addPoolingLayer: parameterNames.isEmpty || parameterNames.contains("pooler.dense.weight"))
         case "ViTForImageClassification": return ViTForImageClassification(configuration)
         default: throw ModelError.unsupportedArchitecture(className, modelType: config.modelType, supported: classNames)
         }
@@ -175,16 +181,18 @@ final class ViTEmbeddings: Module {
 }
 
 /// Multi-head self-attention's `query`, `key`, `value` and the attention itself
-/// (HF `ViTSelfAttention`).
+/// (HF `ViTSelfAttention`). The head size comes from the config (`hidden_size /
+/// num_attention_heads`), the number of heads from the query's rows, so a layer whose heads were
+/// slimmed away runs with the heads it has.
 final class ViTSelfAttention: Module {
-    let headCount: Int
+    let headSize: Int
     let queryLayer: Linear
     let keyLayer: Linear
     let valueLayer: Linear
     let dropout: Dropout
 
     init(_ config: ViTConfiguration) {
-        headCount = config.attentionHeadCount
+        headSize = config.hiddenSize / config.attentionHeadCount
         queryLayer = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, bias: config.qkvBias)
         keyLayer = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, bias: config.qkvBias)
         valueLayer = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, bias: config.qkvBias)
@@ -199,9 +207,8 @@ final class ViTSelfAttention: Module {
     /// `[batch, tokens, hidden]` to the attention context `[batch, tokens, heads · head_size]`.
     func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
         try scoped {
-            // The head size comes from the weights, so a checkpoint with heads removed still runs.
-            let headSize = queryLayer.outFeatures / headCount
             let inputShape = Array(hiddenStates.shape.dropLast())
+            // `-1`: as many heads as the projections have.
             func heads(_ x: Tensor) throws -> Tensor { try x.view(inputShape + [-1, headSize]).permute([0, 2, 1, 3]) }
             let mixedQuery = try queryLayer(hiddenStates)
             let keys = try heads(keyLayer(hiddenStates))

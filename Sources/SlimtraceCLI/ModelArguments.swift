@@ -21,7 +21,8 @@ public struct ModelArguments: ParsableArguments {
     }
 
     /// Loads the checkpoint folder at `path` (as `load(_:)` does for MODEL): for options that name
-    /// a second checkpoint, such as `bench --compare`.
+    /// a second checkpoint, such as `bench --compare`. Tensors the model does not use are named in
+    /// a warning on standard error.
     public static func load(path: String, _ mode: LoadMode) throws -> LoadedModel {
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
@@ -31,6 +32,8 @@ public struct ModelArguments: ParsableArguments {
         guard isDirectory.boolValue else {
             throw ModelError.missingFile(path: url.path, detail: "is a file; give the checkpoint folder (the one holding config.json)")
         }
-        return try ModelLoading.load(url, mode: mode)
+        let loaded = try ModelLoading.load(url, mode: mode)
+        if let warning = loaded.unusedTensorsWarning { Slimtrace.writeToStandardError(warning) }
+        return loaded
     }
 }

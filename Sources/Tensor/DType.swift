@@ -35,12 +35,6 @@ public enum DType: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// The type safetensors calls `name`, or nil for a type slimtrace does not read.
-    public init?(safetensorsName name: String) {
-        guard let match = DType.allCases.first(where: { $0.safetensorsName == name }) else { return nil }
-        self = match
-    }
-
     /// The type a user names on the command line (`float32`, `int64`, `f16`, `bool`, ...).
     public init?(userName name: String) {
         switch name.lowercased() {

@@ -20,20 +20,8 @@ public final class MappedFile: @unchecked Sendable {
     public init(url: URL) throws {
         self.url = url
         let path = url.path
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw TensorError.io(file: path, detail: "cannot open for reading: \(MappedFile.lastErrorDescription())")
-        }
+        let (descriptor, byteCount) = try MappedFile.openRegularFile(url)
         defer { close(descriptor) }
-
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw TensorError.io(file: path, detail: "cannot read file status: \(MappedFile.lastErrorDescription())")
-        }
-        guard (status.st_mode & S_IFMT) == S_IFREG else {
-            throw TensorError.io(file: path, detail: "is not a regular file")
-        }
-        let byteCount = Int(status.st_size)
         guard byteCount > 0 else {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return
@@ -43,6 +31,28 @@ public final class MappedFile: @unchecked Sendable {
             throw TensorError.io(file: path, detail: "cannot map \(byteCount) bytes into memory: \(MappedFile.lastErrorDescription())")
         }
         bytes = UnsafeRawBufferPointer(start: address, count: byteCount)
+    }
+
+    /// Opens the regular file at `url` read-only and returns its descriptor (the caller closes
+    /// it) and size, or throws `TensorError.io` naming the file and saying why in one line (no
+    /// such file, a dangling symbolic link, a loop, a directory).
+    static func openRegularFile(_ url: URL) throws -> (descriptor: Int32, byteCount: Int) {
+        let path = url.path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw TensorError.io(file: path, detail: "cannot open for reading: \(MappedFile.lastErrorDescription())")
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let reason = MappedFile.lastErrorDescription()
+            close(descriptor)
+            throw TensorError.io(file: path, detail: "cannot read file status: \(reason)")
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw TensorError.io(file: path, detail: (status.st_mode & S_IFMT) == S_IFDIR ? "is a directory, not a file" : "is not a regular file")
+        }
+        return (descriptor, Int(status.st_size))
     }
 
     deinit {

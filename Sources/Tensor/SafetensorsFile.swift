@@ -37,16 +37,9 @@ public final class SafetensorsFile: Sendable {
     /// checkpoints by shape alone, however large. Returns the tensors in file order.
     public static func readHeader(url: URL) throws -> [SafetensorsEntry] {
         let path = url.path
-        let handle: FileHandle
+        let (descriptor, fileSize) = try MappedFile.openRegularFile(url)
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {
-            handle = try FileHandle(forReadingFrom: url)
-        } catch {
-            throw TensorError.io(file: path, detail: "cannot open for reading: \(error.localizedDescription)")
-        }
-        defer { try? handle.close() }
-        do {
-            let fileSize = Int(try handle.seekToEnd())
-            try handle.seek(toOffset: 0)
             let prefix = try handle.read(upToCount: SafetensorsHeader.lengthPrefixByteCount) ?? Data()
             let headerByteCount = try SafetensorsHeader.headerByteCount(prefix: prefix, fileSize: fileSize, file: path)
             let json = try handle.read(upToCount: headerByteCount) ?? Data()
@@ -70,21 +63,32 @@ public final class SafetensorsFile: Sendable {
         entryIndex[name].map { entries[$0] }
     }
 
-    /// The tensor `name`, contiguous, in its stored dtype. It borrows the mapped bytes (read-only,
-    /// zero copy) when they are aligned to the element size, and owns a copy otherwise.
+    /// The tensor `name`, contiguous, in its stored dtype (F64 converted to f32). It borrows the
+    /// mapped bytes (read-only, zero copy) when they are aligned to the element size, and owns a
+    /// copy otherwise. A dtype the runtime cannot compute with (`SafetensorsDType.runtimeType` nil)
+    /// is an error naming the file, the tensor and the dtype.
     public func tensor(named name: String) throws -> Tensor {
         guard let entry = entry(named: name) else {
             throw TensorError.invalidArgument(op: "SafetensorsFile.tensor(named:)", detail: "\(url.path) has no tensor named \"\(name)\"")
         }
+        guard let type = entry.dtype.runtimeType else {
+            let readable = SafetensorsDType.allCases.filter { $0.runtimeType != nil }.map(\.rawValue).joined(separator: ", ")
+            throw TensorError.invalidArgument(op: "SafetensorsFile.tensor(named:)",
+                                              detail: "\(url.path): tensor \"\(name)\" has dtype \(entry.dtype.rawValue), which slimtrace cannot compute with (it reads \(readable))")
+        }
         let start = mapping.bytes.baseAddress! + dataStart + entry.byteRange.lowerBound
         let byteCount = entry.byteRange.count
+        if entry.dtype == .f64 {
+            let values = (0..<(byteCount / 8)).map { Float(UnsafeRawPointer(start).loadUnaligned(fromByteOffset: $0 * 8, as: Double.self)) }
+            return try Tensor(values, shape: entry.shape)
+        }
         let storage: TensorStorage
-        if Int(bitPattern: start) % entry.dtype.byteSize == 0 {
+        if Int(bitPattern: start) % type.byteSize == 0 {
             storage = TensorStorage(borrowing: start, byteCount: byteCount, owner: mapping)
         } else {
             storage = TensorStorage(uninitializedByteCount: byteCount)
             storage.base.copyMemory(from: start, byteCount: byteCount)
         }
-        return Tensor(shape: entry.shape, dtype: entry.dtype, storage: storage)
+        return Tensor(shape: entry.shape, dtype: type, storage: storage)
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// `__metadata__` object of strings), then the data section, which the offsets index.
 /// Everything here is checked before any tensor byte is touched: a known dtype, a shape of
 /// non-negative integers, offsets inside the data section that span exactly the bytes the shape
-/// and dtype need, and no two tensors sharing bytes.
+/// and dtype need, no name or key given twice, and no two tensors sharing bytes.
 struct SafetensorsHeader {
     /// Bytes of the length prefix.
     static let lengthPrefixByteCount = 8
@@ -56,6 +56,12 @@ struct SafetensorsHeader {
         }
         guard let dictionary = object as? [String: Any] else {
             throw invalid("the header is not a JSON object")
+        }
+        if let duplicate = JSONDuplicateKey.first(in: json) {
+            guard let tensor = duplicate.path.first else {
+                throw invalid("tensor \"\(duplicate.key)\" is listed twice (each name must appear once)")
+            }
+            throw invalid("\(tensor == SafetensorsHeader.metadataKey ? tensor : "tensor \"\(tensor)\"") has the key \"\(duplicate.key)\" twice")
         }
 
         var entries: [SafetensorsEntry] = []
@@ -107,9 +113,9 @@ struct SafetensorsHeader {
         guard let dtypeName = info["dtype"] as? String else {
             throw invalid("tensor \"\(name)\" has no dtype string")
         }
-        guard let dtype = DType(safetensorsName: dtypeName) else {
-            let known = DType.allCases.map(\.safetensorsName).joined(separator: ", ")
-            throw invalid("tensor \"\(name)\" has dtype \"\(dtypeName)\", which slimtrace does not read (it reads \(known))")
+        guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
+            let known = SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")
+            throw invalid("tensor \"\(name)\" has dtype \"\(dtypeName)\", which the safetensors format does not define (it defines \(known))")
         }
         guard let rawShape = info["shape"] as? [Any] else {
             throw invalid("tensor \"\(name)\" has no shape array")
@@ -123,14 +129,18 @@ struct SafetensorsHeader {
             throw invalid("tensor \"\(name)\" has data_offsets \(jsonText(info["data_offsets"] ?? NSNull())): expected [begin, end] with 0 <= begin <= end")
         }
         let byteRange = begin..<end
-        var expected = dtype.byteSize
+        var bits = dtype.bitCount
         for dimension in shape {
-            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
+            let (product, overflow) = bits.multipliedReportingOverflow(by: dimension)
             guard !overflow else {
                 throw invalid("tensor \"\(name)\" has shape \(Shape.describe(shape)), too large to address")
             }
-            expected = product
+            bits = product
         }
+        guard bits % 8 == 0 else {
+            throw invalid("tensor \"\(name)\" has shape \(Shape.describe(shape)) of \(dtypeName) elements (\(dtype.bitCount) bits each), which do not fill whole bytes")
+        }
+        let expected = bits / 8
         guard expected == byteRange.count else {
             throw invalid("tensor \"\(name)\" has shape \(Shape.describe(shape)) and dtype \(dtypeName), which need \(expected) bytes, but its data_offsets \(offsetsText(byteRange)) span \(byteRange.count) bytes")
         }

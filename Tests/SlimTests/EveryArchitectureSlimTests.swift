@@ -12,7 +12,7 @@ import Tracer
 /// feed-forward pair's channels, the last key/value group of every attention block), slimmed,
 /// reloaded and run on its reference input.
 @Suite struct EveryArchitectureSlimTests {
-    static let cases = ["bert", "roberta", "electra", "gpt2", "gptj", "opt", "llama", "llama-gqa", "mistral", "qwen2"]
+    static let cases = ["bert", "roberta", "electra", "distilbert", "vit", "gpt2", "gptj", "opt", "llama", "llama-gqa", "mistral", "qwen2"]
 
     /// Zeroes channels `indices` on the input (`input: true`) or output side of the linear at `path`.
     static func zero(_ model: Module, _ path: String, input: Bool, _ indices: [Int]) throws {
@@ -45,7 +45,8 @@ import Tracer
             try Self.zero(model, finding.rootLinear, input: true, Array(stride(from: 0, to: inFeatures, by: 2)))
             pruned += 1
         }
-        for block in SelfMHASearcher(trace: trace).search() {
+        let blocks = SelfMHASearcher(trace: trace).search()
+        for block in blocks {
             let (heads, kv, size) = (try #require(block.numHeads), try #require(block.numKVHeads), try #require(block.headSize))
             let group = heads / kv
             let queryHeads = Array(((kv - 1) * group)..<(kv * group))
@@ -88,10 +89,14 @@ import Tracer
         let difference = try SlimTestSupport.maxAbsDiff(after, before)
         print("\(name): \(report.changes.count) changes, \(report.parametersRemoved) parameters removed, max abs diff \(difference)")
         #expect(difference <= 1e-5, "\(name): \(difference)")
-        // Traced and searched again: every attention block reports its remaining heads.
+        // Traced and searched again: every attention block reports its remaining heads, each of
+        // the head size it had before.
         let again = try TraceSearcher(model: slimmed, inputs: PlaceholderInputs.make(for: slimmed, shape: nil, dtype: nil))
-        for (block, change) in zip(SelfMHASearcher(trace: again).search(), report.changes.filter { $0.kind == .heads }) {
+        let slimmedBlocks = SelfMHASearcher(trace: again).search()
+        #expect(slimmedBlocks.count == blocks.count)
+        for (block, (original, change)) in zip(slimmedBlocks, zip(blocks, report.changes.filter { $0.kind == .heads })) {
             #expect(block.numHeads == change.after, "\(name): \(block.qkv)")
+            #expect(block.headSize == original.headSize, "\(name): \(block.qkv)")
         }
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
+import Models
 import SlimtraceCLI
+import Tensor
 import Testing
 import TestFixtures
 
@@ -66,6 +68,18 @@ struct BinaryTests {
         #expect(result.stdout.hasPrefix("%0 : Long(1, 8) = input[name=\"input_ids\"]()"))
         #expect(result.stdout.hasSuffix(")\n") && result.stdout.contains("\nreturn (%"))
         #expect(result.stderr.isEmpty)
+    }
+
+    @Test func searchWarnsInOneStderrLineAboutTensorsTheModelDoesNotUse() throws {
+        let scratch = try ScratchFolder()
+        let source = try Checkpoint(directory: Fixtures.model("bert"))
+        try FileManager.default.copyItem(at: Fixtures.model("bert").appendingPathComponent("config.json"), to: scratch.file("config.json"))
+        let extra = ("bert.embeddings.distance_embedding.weight", try Tensor([Float](repeating: 1, count: 1023 * 16), shape: [1023, 16]))
+        try SafetensorsWriter.write(try source.files[0].names.map { ($0, try source.tensor(named: $0)) } + [extra],
+                                    to: scratch.file("model.safetensors"))
+        let result = try SlimtraceBinary.run(["search", scratch.url.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr == "warning: 1 tensor in \(scratch.url.path) is not used by BertForSequenceClassification: bert.embeddings.distance_embedding.weight\n")
     }
 
     @Test func runOnTheCommittedExampleExits0AndSaysWhatItWrote() throws {

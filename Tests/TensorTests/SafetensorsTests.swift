@@ -62,7 +62,7 @@ import Testing
         for (name, original) in tensors {
             let entry = try #require(file.entry(named: name))
             let loaded = try file.tensor(named: name)
-            #expect(entry.dtype == original.dtype && loaded.dtype == original.dtype, "\(name)")
+            #expect(entry.dtype.rawValue == original.dtype.safetensorsName && loaded.dtype == original.dtype, "\(name)")
             #expect(entry.shape == original.shape && loaded.shape == original.shape, "\(name)")
             #expect(entry.byteRange.count == original.byteCount, "\(name)")
             #expect(try Self.bytes(of: loaded) == Self.bytes(of: original), "\(name)")
@@ -222,7 +222,7 @@ import Testing
         for name in expected.order {
             let want = try #require(expected.tensors[name])
             let entry = try #require(file.entry(named: name))
-            #expect(entry.dtype.safetensorsName == want.dtype, "\(name)")
+            #expect(entry.dtype.rawValue == want.dtype, "\(name)")
             #expect(entry.shape == want.shape, "\(name)")
             #expect([entry.byteRange.lowerBound, entry.byteRange.upperBound] == want.data_offsets, "\(name)")
 
@@ -238,6 +238,38 @@ import Testing
             }
         }
         #expect(try file.tensor(named: "encoder.weight").storage?.isWritable == false, "the reference file's f32 tensors are aligned and read in place")
+    }
+
+    // MARK: Every dtype of the format
+
+    @Test func everyDTypeOfTheFormatIsReadF64AsF32AndATypeTheRuntimeCannotComputeWithIsAnErrorNamingIt() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        // Four elements of every type (whole bytes for the 4- and 6-bit types), F64 holding
+        // 1.5, -2.25, 0, 3; the rest zero bytes.
+        var fields: [String] = [], data: [UInt8] = [], offset = 0
+        for type in SafetensorsDType.allCases {
+            let byteCount = 4 * type.bitCount / 8
+            fields.append("\"t_\(type.rawValue)\": {\"dtype\": \"\(type.rawValue)\", \"shape\": [4], \"data_offsets\": [\(offset), \(offset + byteCount)]}")
+            data += type == .f64 ? [1.5, -2.25, 0, 3].flatMap { value in withUnsafeBytes(of: Double(value).bitPattern.littleEndian, Array.init) }
+                                 : [UInt8](repeating: 0, count: byteCount)
+            offset += byteCount
+        }
+        let header = Array(("{" + fields.joined(separator: ", ") + "}").utf8)
+        let url = scratch.file("all-dtypes.safetensors")
+        try Data((0..<8).map { UInt8(truncatingIfNeeded: UInt64(header.count) >> (8 * $0)) } + header + data).write(to: url)
+
+        let file = try SafetensorsFile(url: url)
+        #expect(Set(file.entries.map(\.dtype)) == Set(SafetensorsDType.allCases))
+        #expect(try SafetensorsFile.readHeader(url: url) == file.entries)
+        let converted = try file.tensor(named: "t_F64")
+        #expect(converted.dtype == .f32)
+        #expect(try converted.floats() == [1.5, -2.25, 0, 3])
+        for type in [SafetensorsDType.f32, .f16, .bf16, .i64, .i32, .bool] {
+            #expect(try file.tensor(named: "t_\(type.rawValue)").dtype.safetensorsName == type.rawValue)
+        }
+        Self.expectTensorError(mentioning: [url.path, #""t_F8_E4M3""#, "F8_E4M3"]) { _ = try file.tensor(named: "t_F8_E4M3") }
+        Self.expectTensorError(mentioning: [url.path, #""t_I16""#, "I16"]) { _ = try file.tensor(named: "t_I16") }
     }
 
     // MARK: Malformed files
@@ -273,7 +305,8 @@ import Testing
             BadFile("json-not-an-object", header: "[1, 2]", mentions: ["not a JSON object"]),
             BadFile("entry-not-an-object", header: #"{"w": 3}"#, mentions: [#""w""#, "not an object"]),
             BadFile("missing-dtype", header: #"{"w": {"shape": [1], "data_offsets": [0, 4]}}"#, data: 4, mentions: [#""w""#, "no dtype"]),
-            BadFile("unknown-dtype", header: #"{"w": {"dtype": "F64", "shape": [1], "data_offsets": [0, 8]}}"#, data: 8, mentions: [#""w""#, #""F64""#]),
+            BadFile("unknown-dtype", header: #"{"w": {"dtype": "F128", "shape": [1], "data_offsets": [0, 16]}}"#, data: 16, mentions: [#""w""#, #""F128""#]),
+            BadFile("sub-byte-dtype-not-filling-bytes", header: #"{"w": {"dtype": "F4", "shape": [3], "data_offsets": [0, 2]}}"#, data: 2, mentions: [#""w""#, "F4", "whole bytes"]),
             BadFile("missing-shape", header: #"{"w": {"dtype": "F32", "data_offsets": [0, 4]}}"#, data: 4, mentions: [#""w""#, "no shape"]),
             BadFile("negative-shape", header: #"{"w": {"dtype": "F32", "shape": [2, -1], "data_offsets": [0, 0]}}"#, mentions: [#""w""#, "[2,-1]", "non-negative integer"]),
             BadFile("fractional-shape", header: #"{"w": {"dtype": "F32", "shape": [2.5], "data_offsets": [0, 8]}}"#, data: 8, mentions: [#""w""#, "2.5"]),
@@ -288,6 +321,9 @@ import Testing
             BadFile("data-cut-short", header: #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "I64", "shape": [1], "data_offsets": [8, 16]}}"#, data: 12, mentions: [#""b""#, "[8, 16]", "12-byte data section"]),
             BadFile("overlapping-offsets", header: #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#, data: 12, mentions: [#""a""#, #""b""#, "overlap"]),
             BadFile("size-disagrees-with-offsets", header: #"{"w": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 20]}}"#, data: 24, mentions: [#""w""#, "[2, 3]", "24 bytes", "20 bytes"]),
+            BadFile("duplicate-tensor-name", header: #"{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}"#, data: 8, mentions: [#""w""#, "listed twice"]),
+            BadFile("duplicate-tensor-name-escaped", header: #"{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "\u0077": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}"#, data: 8, mentions: [#""w""#, "listed twice"]),
+            BadFile("duplicate-field", header: #"{"w": {"dtype": "F32", "shape": [2], "shape": [1], "data_offsets": [0, 4]}}"#, data: 4, mentions: [#""w""#, #""shape" twice"#]),
             BadFile("metadata-not-strings", header: #"{"__metadata__": {"step": 3}}"#, mentions: ["__metadata__", #""step""#]),
         ]
     }
