@@ -5,6 +5,7 @@ let package = Package(
     name: "slimtrace",
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Formats", targets: ["Formats"]),
         .library(name: "Tracer", targets: ["Tracer"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Searchers", targets: ["Searchers"]),
@@ -35,25 +36,30 @@ let package = Package(
             name: "Tensor",
             dependencies: ["CBLAS", "CKernels"]
         ),
+        // Every file format read or written: safetensors, zip and `.keras`, input-batch files.
+        .target(
+            name: "Formats",
+            dependencies: ["Tensor", "CZlib"]
+        ),
         .target(
             name: "Tracer",
             dependencies: ["Tensor"]
         ),
         .target(
             name: "Models",
-            dependencies: ["Tensor", "Tracer", "CZlib"]
+            dependencies: ["Tensor", "Tracer", "Formats"]
         ),
         .target(
             name: "Searchers",
-            dependencies: ["Models", "Tracer", "Tensor"]
+            dependencies: ["Models", "Tracer", "Formats", "Tensor"]
         ),
         .target(
             name: "Slim",
-            dependencies: ["Searchers", "Models", "Tracer", "Tensor"]
+            dependencies: ["Searchers", "Models", "Formats", "Tracer", "Tensor"]
         ),
         .target(
             name: "SlimtraceCLI",
-            dependencies: ["Searchers", "Slim", "Models", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Searchers", "Slim", "Models", "Formats", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "slimtrace",
@@ -65,15 +71,15 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelsTests",
-            dependencies: ["Models", "Tensor", "Tracer", "TestFixtures"]
+            dependencies: ["Models", "Formats", "Tensor", "Tracer", "TestFixtures"]
         ),
         .testTarget(
             name: "SearchersTests",
-            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["Searchers", "Models", "Formats", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "SlimTests",
-            dependencies: ["Slim", "Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["Slim", "Searchers", "Models", "Formats", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "TensorTests",
@@ -81,8 +87,13 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "FormatsTests",
+            dependencies: ["Formats", "Tensor", "TestFixtures"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
             name: "SlimtraceCLITests",
-            dependencies: ["SlimtraceCLI", "slimtrace", "Models", "Tensor", "TestFixtures"]
+            dependencies: ["SlimtraceCLI", "slimtrace", "Models", "Formats", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "TracerTests",

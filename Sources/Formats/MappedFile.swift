@@ -16,22 +16,22 @@ public final class MappedFile: @unchecked Sendable {
     /// The file's bytes (empty for an empty file).
     public let bytes: UnsafeRawBufferPointer
 
-    /// Maps the file at `url`, or throws `TensorError.io` naming it.
+    /// Maps the file at `url`, or throws `FormatError.io` naming it.
     public init(url: URL) throws {
         self.url = url
         let path = url.path
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw TensorError.io(file: path, detail: "cannot open for reading: \(MappedFile.lastErrorDescription())")
+            throw FormatError.io(file: path, detail: "cannot open for reading: \(MappedFile.lastErrorDescription())")
         }
         defer { close(descriptor) }
 
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
-            throw TensorError.io(file: path, detail: "cannot read file status: \(MappedFile.lastErrorDescription())")
+            throw FormatError.io(file: path, detail: "cannot read file status: \(MappedFile.lastErrorDescription())")
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
-            throw TensorError.io(file: path, detail: "is not a regular file")
+            throw FormatError.io(file: path, detail: "is not a regular file")
         }
         let byteCount = Int(status.st_size)
         guard byteCount > 0 else {
@@ -40,7 +40,7 @@ public final class MappedFile: @unchecked Sendable {
         }
         let address = mmap(nil, byteCount, PROT_READ, MAP_PRIVATE, descriptor, 0)
         guard let address, address != MAP_FAILED else {
-            throw TensorError.io(file: path, detail: "cannot map \(byteCount) bytes into memory: \(MappedFile.lastErrorDescription())")
+            throw FormatError.io(file: path, detail: "cannot map \(byteCount) bytes into memory: \(MappedFile.lastErrorDescription())")
         }
         bytes = UnsafeRawBufferPointer(start: address, count: byteCount)
     }
