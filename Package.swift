@@ -6,7 +6,9 @@ let package = Package(
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Formats", targets: ["Formats"]),
+        .library(name: "NN", targets: ["NN"]),
         .library(name: "Tracer", targets: ["Tracer"]),
+        .library(name: "Profiler", targets: ["Profiler"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Searchers", targets: ["Searchers"]),
         .library(name: "Slim", targets: ["Slim"]),
@@ -41,25 +43,35 @@ let package = Package(
             name: "Formats",
             dependencies: ["Tensor", "CZlib"]
         ),
+        // Modules, parameters, the generic layers, the activation registry, the module index.
         .target(
-            name: "Tracer",
+            name: "NN",
             dependencies: ["Tensor"]
         ),
         .target(
+            name: "Tracer",
+            dependencies: ["NN", "Tensor"]
+        ),
+        // Op and module timing, FLOP counting, reports and comparisons (data; the CLI renders them).
+        .target(
+            name: "Profiler",
+            dependencies: ["Tracer", "NN", "Tensor"]
+        ),
+        .target(
             name: "Models",
-            dependencies: ["Tensor", "Tracer", "Formats"]
+            dependencies: ["NN", "Tracer", "Formats", "Tensor"]
         ),
         .target(
             name: "Searchers",
-            dependencies: ["Models", "Tracer", "Formats", "Tensor"]
+            dependencies: ["Models", "Tracer", "NN", "Formats", "Tensor"]
         ),
         .target(
             name: "Slim",
-            dependencies: ["Searchers", "Models", "Formats", "Tracer", "Tensor"]
+            dependencies: ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"]
         ),
         .target(
             name: "SlimtraceCLI",
-            dependencies: ["Searchers", "Slim", "Models", "Formats", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Searchers", "Slim", "Models", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "slimtrace",
@@ -71,15 +83,15 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelsTests",
-            dependencies: ["Models", "Formats", "Tensor", "Tracer", "TestFixtures"]
+            dependencies: ["Models", "Formats", "Profiler", "NN", "Tensor", "Tracer", "TestFixtures"]
         ),
         .testTarget(
             name: "SearchersTests",
-            dependencies: ["Searchers", "Models", "Formats", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "SlimTests",
-            dependencies: ["Slim", "Searchers", "Models", "Formats", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["Slim", "SlimtraceCLI", "Searchers", "Models", "Formats", "NN", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "TensorTests",
@@ -93,11 +105,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SlimtraceCLITests",
-            dependencies: ["SlimtraceCLI", "slimtrace", "Models", "Formats", "Tensor", "TestFixtures"]
+            dependencies: ["SlimtraceCLI", "slimtrace", "Models", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "TracerTests",
-            dependencies: ["Tracer", "Tensor"]
+            dependencies: ["Tracer", "Profiler", "NN", "Tensor", "SlimtraceCLI"]
         ),
     ]
 )

@@ -1,6 +1,6 @@
 import Formats
+import NN
 import Tensor
-import Tracer
 
 /// One named input a model's forward pass takes (`input_ids`, `attention_mask`, `pixel_values`, ...).
 public struct ModelInputSpec: Sendable, Equatable {

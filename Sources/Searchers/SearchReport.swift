@@ -1,7 +1,6 @@
 import Foundation
 import Models
 import Tensor
-import Tracer
 
 /// Which searchers a search runs (`--searchers linear2linear,mha,head`).
 public enum SearcherKind: String, CaseIterable, Codable, Sendable {

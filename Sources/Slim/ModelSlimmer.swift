@@ -1,9 +1,9 @@
 import Formats
 import Foundation
 import Models
+import NN
 import Searchers
 import Tensor
-import Tracer
 
 /// Slims a loaded model in memory: traces it on the verification input, finds the Linear2Linear
 /// pairs and attention blocks, removes the all-zero channels (safe pairs only) and heads, then

@@ -1,5 +1,6 @@
 import Formats
 import Foundation
+import NN
 import Testing
 import Tensor
 import Tracer

@@ -1,4 +1,5 @@
 import Models
+import NN
 import Tensor
 import Testing
 import TestFixtures

@@ -1,5 +1,6 @@
 import Formats
 import Models
+import NN
 import TestFixtures
 import Tracer
 

@@ -1,5 +1,7 @@
 import Formats
 import Models
+import NN
+import Profiler
 import Tensor
 import Testing
 import TestFixtures

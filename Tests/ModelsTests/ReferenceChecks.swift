@@ -3,7 +3,6 @@ import Foundation
 import Models
 import Tensor
 import TestFixtures
-import Tracer
 
 /// Runs a fixture checkpoint and compares it with what PyTorch and INC computed on it.
 enum ReferenceChecks {

@@ -1,7 +1,7 @@
+import NN
 import Searchers
 import Tensor
 import Testing
-import Tracer
 
 /// Models built here from the generic layers get the findings the rules predict.
 @Suite struct GenericModelSearchTests {

@@ -1,12 +1,12 @@
 import Formats
 import Foundation
 import Models
+import NN
 import Searchers
 import Slim
 import Tensor
 import Testing
 import TestFixtures
-import Tracer
 
 /// Every architecture slimtrace builds loads its slimmed checkpoint (sizes from the tensors) and
 /// gives the outputs it gave before: each fixture is pruned in the test (half of every safe

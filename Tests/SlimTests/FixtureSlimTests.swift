@@ -2,6 +2,7 @@ import Foundation
 import Models
 import Searchers
 import Slim
+import SlimtraceCLI
 import Tensor
 import Testing
 import TestFixtures

@@ -2,6 +2,7 @@ import Formats
 import Foundation
 import Models
 import Slim
+import SlimtraceCLI
 import Tensor
 import Testing
 import TestFixtures

@@ -1,7 +1,8 @@
 import Foundation
+@testable import Profiler
+import SlimtraceCLI
 import Tensor
 import Testing
-@testable import Tracer
 
 /// The profiler on toy models: attribution to the innermost module, FLOP rules, call counts,
 /// failed forwards, the report's JSON and tables. No timing is asserted.

@@ -1,6 +1,7 @@
 import Formats
 import Foundation
 import Models
+import NN
 import Tensor
 import Tracer
 

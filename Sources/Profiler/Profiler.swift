@@ -1,4 +1,6 @@
+import NN
 import Tensor
+import Tracer
 
 /// Times forward passes of a module tree op by op and module by module, and counts their FLOPs.
 ///
@@ -43,8 +45,8 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
     let scopeParameters: [Int]
     /// Elements of the model's distinct parameters (a tied parameter counts once).
     public let parameterCount: Int
-    /// Module instance → index in `scopes`.
-    private let moduleScopes: [ObjectIdentifier: Int]
+    /// The model's modules, indexed once (like `scopes`).
+    private let index: ModuleIndex
 
     // Accumulated over every profiled forward.
     /// Per scope (`scope + 1`; 0: outside every module), its ops' site indices: a module runs a
@@ -87,17 +89,9 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
     /// `named_modules()`, first path wins for a shared module).
     public init(model: Module) {
         self.model = model
-        var scopes: [Scope] = []
-        var scopeParameters: [Int] = []
-        var moduleScopes: [ObjectIdentifier: Int] = [:]
-        for (path, module) in model.namedModules() where moduleScopes[ObjectIdentifier(module)] == nil {
-            moduleScopes[ObjectIdentifier(module)] = scopes.count
-            scopes.append(Scope(path: path, typeName: module.typeName))
-            scopeParameters.append(module.parameters.reduce(0) { $0 + Shape.elementCount($1.parameter.shape) })
-        }
-        self.scopes = scopes
-        self.scopeParameters = scopeParameters
-        self.moduleScopes = moduleScopes
+        index = ModuleIndex(model)
+        scopes = index.scopes
+        scopeParameters = index.modules.map { $0.module.parameters.reduce(0) { $0 + Shape.elementCount($1.parameter.shape) } }
         parameterCount = model.uniqueParameters().reduce(0) { $0 + Shape.elementCount($1.parameter.shape) }
         moduleCalls = [Int](repeating: 0, count: scopes.count)
         siteLookup = [[(op: String, index: Int)]](repeating: [], count: scopes.count + 1)
@@ -191,7 +185,7 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
 
     public func enter(_ module: Module) {
         let now = MonotonicClock.nanoseconds()
-        if let index = moduleScopes[ObjectIdentifier(module)] {
+        if let index = index.position(of: module) {
             forwardModuleCalls[index] += 1
             stack.append((ObjectIdentifier(module), index, true, now))
         } else {
