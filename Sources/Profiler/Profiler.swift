@@ -31,7 +31,7 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
     struct Site {
         /// Index in `scopes`, or `Profiler.outside` for an op outside every module.
         let scope: Int
-        let op: String
+        let op: Op
     }
 
     /// The scope index of ops that ran outside every module.
@@ -51,7 +51,7 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
     // Accumulated over every profiled forward.
     /// Per scope (`scope + 1`; 0: outside every module), its ops' site indices: a module runs a
     /// handful of distinct ops, so a linear scan beats hashing the op name.
-    private var siteLookup: [[(op: String, index: Int)]]
+    private var siteLookup: [[(op: Op, index: Int)]]
     /// Every (module, op) pair seen, in first-seen order.
     private(set) var sites: [Site] = []
     /// Op runs per site, summed over the forwards.
@@ -94,7 +94,7 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
         scopeParameters = index.modules.map { $0.module.parameters.reduce(0) { $0 + Shape.elementCount($1.parameter.shape) } }
         parameterCount = model.uniqueParameters().reduce(0) { $0 + Shape.elementCount($1.parameter.shape) }
         moduleCalls = [Int](repeating: 0, count: scopes.count)
-        siteLookup = [[(op: String, index: Int)]](repeating: [], count: scopes.count + 1)
+        siteLookup = [[(op: Op, index: Int)]](repeating: [], count: scopes.count + 1)
         forwardModuleCalls = moduleCalls
         forwardModuleNanoseconds = [UInt64](repeating: 0, count: scopes.count)
     }
@@ -139,7 +139,7 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
 
     /// Forgets every sample (the module map stays).
     public func reset() {
-        siteLookup = [[(op: String, index: Int)]](repeating: [], count: scopes.count + 1)
+        siteLookup = [[(op: Op, index: Int)]](repeating: [], count: scopes.count + 1)
         sites = []
         siteCalls = []
         siteFLOPs = []
@@ -155,7 +155,7 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
 
     // MARK: OpRecorder
 
-    public func record(op: String, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> [Int] {
+    public func record(op: Op, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> [Int] {
         let now = MonotonicClock.nanoseconds()
         let scope = stack.last?.scope ?? Profiler.outside
         var index = -1

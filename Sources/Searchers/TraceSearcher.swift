@@ -29,7 +29,7 @@ public final class TraceSearcher {
         self.model = model
         self.inputs = inputs.entries
         self.graph = graph
-        linearNodes = graph.nodes.filter { $0.op == GraphOps.linear }
+        linearNodes = graph.nodes.filter { $0.op == .linear }
         traceSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
@@ -55,7 +55,7 @@ public final class TraceSearcher {
         model = module
         self.inputs = inputs
         self.graph = graph
-        linearNodes = graph.nodes.filter { $0.op == GraphOps.linear }
+        linearNodes = graph.nodes.filter { $0.op == .linear }
         traceSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
@@ -85,17 +85,4 @@ public final class TraceSearcher {
 
     /// The module path a node ran in (`""` for the root or none).
     func path(of node: Node) -> String { node.scope?.path ?? "" }
-}
-
-/// Op names the searchers treat specially.
-enum GraphOps {
-    static let linear = "linear"
-    static let matmul = "matmul"
-    /// INC's `JIT_SUPPORT_OPS` minus `linear`: the elementwise ops a channel passes through unchanged.
-    static let channelPreserving: Set<String> = ["dropout", "gelu", "silu", "relu", "mul", "add"]
-    /// Ops that only reshape or reorder a tensor, or rotate within a head (the q/k/v paths of attention).
-    static let layout: Set<String> = ["reshape", "permute", "transpose", "contiguous", "narrow", "select", "unsqueeze",
-                                      "squeeze", "expand", "split", "to", "rotary", "dropout", "mul", "div", "concat"]
-    /// Ops between the attention scores and the probabilities (scaling, masking, softmax).
-    static let scoreToProbability: Set<String> = ["softmax", "dropout", "masked_fill", "add", "div", "mul", "to", "where", "contiguous"]
 }

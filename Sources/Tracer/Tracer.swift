@@ -77,7 +77,7 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
         defer { end() }
 
         let stamped = inputs.map { name, tensor in
-            stampedSource(Node.Source.input, tensor, name: name, scope: nil)
+            stampedSource(.input, tensor, name: name, scope: nil)
         }
         let output: R
         do {
@@ -104,13 +104,13 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
 
     // MARK: OpRecorder
 
-    public func record(op: String, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> [Int] {
+    public func record(op: Op, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> [Int] {
         precondition(tracing, "Tracer received op \(op) outside trace(inputs:_:)")
         firstExitSinceLastEvent = nil
         var inputIDs: [Int] = []
         inputIDs.reserveCapacity(inputs.count)
         for tensor in inputs {
-            inputIDs.append(tracedID(tensor) ?? stampedSource(Node.Source.constant, tensor, name: nil, scope: scope).traceID!)
+            inputIDs.append(tracedID(tensor) ?? stampedSource(.constant, tensor, name: nil, scope: scope).traceID!)
         }
         let nodeIndex = nodes.count
         var outputIDs: [Int] = []
@@ -119,7 +119,7 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
             outputIDs.append(values.count)
             values.append(Value(id: values.count, shape: tensor.shape, dtype: tensor.dtype, producer: nodeIndex))
         }
-        nodes.append(Node(id: nodeIndex, op: op, inputs: inputIDs, outputs: outputIDs, attributes: attributes, scope: scope))
+        nodes.append(Node(id: nodeIndex, kind: .op(op), inputs: inputIDs, outputs: outputIDs, attributes: attributes, scope: scope))
         return outputIDs
     }
 
@@ -171,7 +171,7 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
             owner = moduleScope ?? scope
             name = nil
         }
-        tensor = stampedSource(Node.Source.parameter, tensor, name: name, scope: owner)
+        tensor = stampedSource(.parameter, tensor, name: name, scope: owner)
         parameterValues[key] = tensor.traceID
         return tensor
     }
@@ -217,13 +217,13 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
         return value.shape == tensor.shape && value.dtype == tensor.dtype ? id : nil
     }
 
-    /// Appends a node of kind `op` (`input`, `param`, `constant`) producing one value for `tensor`
+    /// Appends a source node of `kind` (`input`, `parameter`, `constant`) producing one value for `tensor`
     /// and returns `tensor` stamped with that value's id.
-    private func stampedSource(_ op: String, _ tensor: Tensor, name: String?, scope: Scope?) -> Tensor {
+    private func stampedSource(_ kind: Node.Kind, _ tensor: Tensor, name: String?, scope: Scope?) -> Tensor {
         let nodeIndex = nodes.count
         let id = values.count
         values.append(Value(id: id, shape: tensor.shape, dtype: tensor.dtype, producer: nodeIndex, name: name))
-        nodes.append(Node(id: nodeIndex, op: op, inputs: [], outputs: [id], scope: scope))
+        nodes.append(Node(id: nodeIndex, kind: kind, inputs: [], outputs: [id], scope: scope))
         var stamped = tensor
         stamped.traceID = id
         return stamped

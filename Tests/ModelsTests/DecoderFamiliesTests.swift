@@ -82,7 +82,7 @@ import TestFixtures
         let metaGraph = try FixtureTraces.placeholderTrace(fixture, meta: true)
         #expect(realGraph.irLines() == metaGraph.irLines())
         let layers = try loaded(fixture).namedModules().filter { ["OPTDecoderLayer", "GPT2Block", "GPTJBlock"].contains($0.module.typeName) }.count
-        #expect(metaGraph.nodes.filter { $0.op == "matmul" }.count == 2 * layers)
+        #expect(metaGraph.nodes.filter { $0.op == .matmul }.count == 2 * layers)
     }
 
     // MARK: Attention mask

@@ -41,10 +41,10 @@ public final class ModelForward: @unchecked Sendable {
         let graph = try ModelForward.trace(model, inputs)
         for node in graph.nodes where node.isOp {
             ops += 1
-            guard node.op == "linear" || node.op == "matmul", let output = node.outputs.first, let input = node.inputs.first else { continue }
+            guard node.op == .linear || node.op == .matmul, let output = node.outputs.first, let input = node.inputs.first else { continue }
             let reduced = Double(graph.values[input].shape.last ?? 0)
             let flops = 2 * Double(graph.values[output].shape.reduce(1, *)) * reduced
-            if node.op == "linear" { linear += flops } else { matmul += flops }
+            if node.op == .linear { linear += flops } else { matmul += flops }
         }
         (linearFlops, matmulFlops, opCount) = (linear, matmul, ops)
     }
