@@ -63,7 +63,7 @@ let package = Package(
         ),
         .target(
             name: "Searchers",
-            dependencies: ["Models", "Tracer", "NN", "Formats", "Tensor"]
+            dependencies: ["Tracer", "NN", "Formats", "Tensor"]
         ),
         .target(
             name: "Slim",
@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlimtraceCLITests",
-            dependencies: ["SlimtraceCLI", "slimtrace", "Models", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["SlimtraceCLI", "slimtrace", "Searchers", "Models", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "TracerTests",

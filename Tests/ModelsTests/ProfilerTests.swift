@@ -27,9 +27,7 @@ import Tracer
     }
 
     static func graph(_ model: any TransformerModel, _ inputs: ModelInputs) throws -> Graph {
-        try Tracer.trace(model: model, inputs: inputs.entries) { stamped in
-            try model.forward(ModelInputs(zip(inputs.entries, stamped).map { ($0.0.name, $0.1) }))
-        }.graph
+        try model.trace(inputs)
     }
 
     @Test(arguments: cases)

@@ -38,7 +38,7 @@ import TestFixtures
         let source = try Checkpoint(directory: Fixtures.model(name))
         let model = try source.loadModel()
         let inputs = try SlimTestSupport.referenceInputs(name)
-        let trace = try TraceSearcher(model: model, inputs: PlaceholderInputs.make(for: model, shape: nil, dtype: nil))
+        let trace = try TraceSearcher(model: model, graph: model.trace(PlaceholderInputs.make(for: model, shape: nil, dtype: nil)))
         var pruned = 0
         for finding in Linear2LinearSearcher(trace: trace).search() where finding.safe {
             let root = try ModulePaths.attribute(of: model, path: finding.rootLinear)
@@ -90,7 +90,7 @@ import TestFixtures
         print("\(name): \(report.changes.count) changes, \(report.parametersRemoved) parameters removed, max abs diff \(difference)")
         #expect(difference <= 1e-5, "\(name): \(difference)")
         // Traced and searched again: every attention block reports its remaining heads.
-        let again = try TraceSearcher(model: slimmed, inputs: PlaceholderInputs.make(for: slimmed, shape: nil, dtype: nil))
+        let again = try TraceSearcher(model: slimmed, graph: slimmed.trace(PlaceholderInputs.make(for: slimmed, shape: nil, dtype: nil)))
         for (block, change) in zip(SelfMHASearcher(trace: again).search(), report.changes.filter { $0.kind == .heads }) {
             #expect(block.numHeads == change.after, "\(name): \(block.qkv)")
         }

@@ -130,7 +130,7 @@ import TestFixtures
         let logits = try model.forward(SlimTestSupport.referenceInputs("bert-pruned"))
         #expect(logits.shape == [1, 3])
 
-        let trace = try TraceSearcher(model: model, inputs: PlaceholderInputs.make(for: model, shape: nil, dtype: nil))
+        let trace = try TraceSearcher(model: model, graph: model.trace(PlaceholderInputs.make(for: model, shape: nil, dtype: nil)))
         let pairs = Linear2LinearSearcher(trace: trace).search()
         #expect(pairs.filter(\.safe).map(\.rootLinear) == ["bert.encoder.layer.0.output.dense", "bert.encoder.layer.1.output.dense"])
         let blocks = SelfMHASearcher(trace: trace).search()

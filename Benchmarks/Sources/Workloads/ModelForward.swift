@@ -56,13 +56,7 @@ public final class ModelForward: @unchecked Sendable {
 
     /// One forward under a fresh `Tracer`; returns the graph.
     public func tracedForward() throws -> Graph {
-        try ModelForward.trace(model, inputs)
-    }
-
-    private static func trace(_ model: any TransformerModel, _ inputs: ModelInputs) throws -> Graph {
-        try Tracer.trace(model: model, inputs: inputs.entries) { stamped in
-            try model.forward(ModelInputs(zip(inputs.entries, stamped).map { ($0.0.name, $0.1) }))
-        }.graph
+        try model.trace(inputs)
     }
 
     /// Uniform random values with a scale that keeps activations near unit size: matrices
