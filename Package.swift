@@ -107,6 +107,10 @@ let package = Package(
             name: "SlimtraceCLITests",
             dependencies: ["SlimtraceCLI", "slimtrace", "Searchers", "Models", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
         ),
+        // The import rules between the targets above, checked on the real sources.
+        .testTarget(
+            name: "ArchitectureTests"
+        ),
         .testTarget(
             name: "TracerTests",
             dependencies: ["Tracer", "Profiler", "NN", "Tensor", "SlimtraceCLI"]
