@@ -38,7 +38,7 @@ public final class ModelForward: @unchecked Sendable {
         self.inputs = inputs
         shape = inputs.entries.first.map { $0.tensor.shape.map(String.init).joined(separator: "x") } ?? ""
         var linear = 0.0, matmul = 0.0, ops = 0
-        let graph = try ModelForward.trace(model, inputs)
+        let graph = try model.trace(inputs)
         for node in graph.nodes where node.isOp {
             ops += 1
             guard node.op == .linear || node.op == .matmul, let output = node.outputs.first, let input = node.inputs.first else { continue }
