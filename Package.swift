@@ -5,7 +5,10 @@ let package = Package(
     name: "slimtrace",
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Formats", targets: ["Formats"]),
+        .library(name: "NN", targets: ["NN"]),
         .library(name: "Tracer", targets: ["Tracer"]),
+        .library(name: "Profiler", targets: ["Profiler"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Searchers", targets: ["Searchers"]),
         .library(name: "Slim", targets: ["Slim"]),
@@ -35,25 +38,40 @@ let package = Package(
             name: "Tensor",
             dependencies: ["CBLAS", "CKernels"]
         ),
+        // Every file format read or written: safetensors, zip and `.keras`, input-batch files.
         .target(
-            name: "Tracer",
+            name: "Formats",
+            dependencies: ["Tensor", "CZlib"]
+        ),
+        // Modules, parameters, the generic layers, the activation registry, the module index.
+        .target(
+            name: "NN",
             dependencies: ["Tensor"]
         ),
         .target(
+            name: "Tracer",
+            dependencies: ["NN", "Tensor"]
+        ),
+        // Op and module timing, FLOP counting, reports and comparisons (data; the CLI renders them).
+        .target(
+            name: "Profiler",
+            dependencies: ["Tracer", "NN", "Tensor"]
+        ),
+        .target(
             name: "Models",
-            dependencies: ["Tensor", "Tracer", "CZlib"]
+            dependencies: ["NN", "Tracer", "Formats", "Tensor"]
         ),
         .target(
             name: "Searchers",
-            dependencies: ["Models", "Tracer", "Tensor"]
+            dependencies: ["Tracer", "NN", "Formats", "Tensor"]
         ),
         .target(
             name: "Slim",
-            dependencies: ["Searchers", "Models", "Tracer", "Tensor"]
+            dependencies: ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"]
         ),
         .target(
             name: "SlimtraceCLI",
-            dependencies: ["Searchers", "Slim", "Models", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Searchers", "Slim", "Models", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "slimtrace",
@@ -65,15 +83,15 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelsTests",
-            dependencies: ["Models", "Tensor", "Tracer", "TestFixtures"]
+            dependencies: ["Models", "Formats", "Profiler", "NN", "Tensor", "Tracer", "TestFixtures"]
         ),
         .testTarget(
             name: "SearchersTests",
-            dependencies: ["Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "SlimTests",
-            dependencies: ["Slim", "Searchers", "Models", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["Slim", "SlimtraceCLI", "Searchers", "Models", "Formats", "NN", "Tracer", "Tensor", "TestFixtures"]
         ),
         .testTarget(
             name: "TensorTests",
@@ -81,12 +99,21 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "FormatsTests",
+            dependencies: ["Formats", "Tensor", "TestFixtures"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
             name: "SlimtraceCLITests",
-            dependencies: ["SlimtraceCLI", "slimtrace", "Models", "Tensor", "TestFixtures"]
+            dependencies: ["SlimtraceCLI", "slimtrace", "Searchers", "Models", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
+        ),
+        // The import rules between the targets above, checked on the real sources.
+        .testTarget(
+            name: "ArchitectureTests"
         ),
         .testTarget(
             name: "TracerTests",
-            dependencies: ["Tracer", "Tensor"]
+            dependencies: ["Tracer", "Profiler", "NN", "Tensor", "SlimtraceCLI"]
         ),
     ]
 )

@@ -30,6 +30,8 @@ let package = Package(
             dependencies: [
                 "BareBLAS",
                 .product(name: "Tensor", package: "slimtrace"),
+                .product(name: "Formats", package: "slimtrace"),
+                .product(name: "NN", package: "slimtrace"),
                 .product(name: "Tracer", package: "slimtrace"),
                 .product(name: "Models", package: "slimtrace"),
             ]
@@ -39,6 +41,7 @@ let package = Package(
             name: "SearchWorkloads",
             dependencies: [
                 .product(name: "Models", package: "slimtrace"),
+                .product(name: "Formats", package: "slimtrace"),
                 .product(name: "Searchers", package: "slimtrace"),
                 .product(name: "Tensor", package: "slimtrace"),
             ]

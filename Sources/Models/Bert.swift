@@ -1,6 +1,7 @@
+import Formats
 import Foundation
+import NN
 import Tensor
-import Tracer
 
 // The BERT family: BERT, RoBERTa and ELECTRA share one encoder (the same math, module names and
 // order); they differ in the class-name prefix, RoBERTa's position ids and embedding order,

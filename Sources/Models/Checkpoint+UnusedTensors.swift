@@ -1,4 +1,4 @@
-import Tracer
+import NN
 
 /// Tensors a checkpoint holds that the model built from it does not use: never ignored in
 /// silence, the commands print them as a warning (as Hugging Face does).

@@ -1,6 +1,7 @@
+import Formats
 import Foundation
+import NN
 import Tensor
-import Tracer
 
 /// A Hugging Face checkpoint folder: `config.json` plus `model.safetensors`, or shards listed in
 /// `model.safetensors.index.json`. Weights are memory-mapped; F32 tensors are used in place,

@@ -1,4 +1,4 @@
-import Tracer
+import NN
 
 /// The checks every architecture's config reader makes, each an invalid-config error naming the
 /// file and the key at fault (see `require`).

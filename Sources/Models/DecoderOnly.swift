@@ -1,5 +1,6 @@
+import Formats
+import NN
 import Tensor
-import Tracer
 
 /// What the decoder-only language models (OPT, GPT-2, GPT-J, the LLaMA family) share: the mask that
 /// keeps each token from attending to later tokens and to padding, and Hugging Face's eager

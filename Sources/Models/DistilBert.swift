@@ -1,6 +1,7 @@
+import Formats
 import Foundation
+import NN
 import Tensor
-import Tracer
 
 /// The keys of a DistilBERT `config.json` slimtrace reads, with Hugging Face's
 /// `DistilBertConfig` defaults for absent ones.

@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+import Formats
 
 /// Reading a checkpoint's small files (`config.json`, the shard index) whole, with one-line
 /// errors that name the file and say why: absent, a directory, a dangling symbolic link, a loop.
@@ -9,7 +9,7 @@ enum FileReading {
         do {
             let mapping = try MappedFile(url: url)
             return Data(mapping.bytes)
-        } catch let TensorError.io(file, detail) {
+        } catch let FormatError.io(file, detail) {
             throw ModelError.missingFile(path: file, detail: detail)
         }
     }

@@ -1,5 +1,5 @@
+import NN
 import Tensor
-import Tracer
 
 /// OpenAI's GPT-2 (`model_type` `gpt2`): `GPT2Model` and `GPT2LMHeadModel`, as Hugging Face's
 /// `modeling_gpt2.py` builds and runs them. Its projections are `Conv1D` (weights `[in, out]`) and

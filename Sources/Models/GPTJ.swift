@@ -1,5 +1,5 @@
+import NN
 import Tensor
-import Tracer
 
 /// EleutherAI's GPT-J (`model_type` `gptj`): `GPTJModel` and `GPTJForCausalLM`, as Hugging Face's
 /// `modeling_gptj.py` builds and runs them: attention and feed-forward side by side on the same

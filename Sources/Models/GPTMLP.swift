@@ -1,5 +1,5 @@
+import NN
 import Tensor
-import Tracer
 
 /// A module that maps one tensor to one: what `GPTMLP` needs of its projections (`Linear`, and
 /// GPT-2's `Conv1D`).

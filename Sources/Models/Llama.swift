@@ -1,6 +1,6 @@
 import Foundation
+import NN
 import Tensor
-import Tracer
 
 // The LLaMA family: LLaMA (1–3), Mistral and Qwen2 share one implementation. They differ in class
 // names, in which projections have biases (Qwen2: q/k/v; LLaMA: `attention_bias`, `mlp_bias`) and in

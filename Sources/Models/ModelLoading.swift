@@ -1,6 +1,7 @@
+import Formats
 import Foundation
+import NN
 import Tensor
-import Tracer
 
 /// How a command gets its model: with weights, or as shapes only.
 public enum LoadMode: String, Sendable, CaseIterable {

@@ -1,5 +1,5 @@
+import NN
 import Tensor
-import Tracer
 
 /// Meta's OPT (`model_type` `opt`): `OPTModel` and `OPTForCausalLM`, as Hugging Face's
 /// `modeling_opt.py` builds and runs them.

@@ -1,3 +1,4 @@
+import Formats
 import Tensor
 
 /// The inputs of the text models (the BERT family, DistilBERT, the decoder-only models): token ids

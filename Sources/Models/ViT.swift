@@ -1,6 +1,7 @@
+import Formats
 import Foundation
+import NN
 import Tensor
-import Tracer
 
 /// The keys of a ViT `config.json` slimtrace reads, with Hugging Face's `ViTConfig` defaults for
 /// absent ones.

@@ -19,7 +19,7 @@ struct AttentionCores {
 
     func find() -> [AttentionCore] {
         graph.nodes.compactMap { node -> AttentionCore? in
-            guard node.op == GraphOps.matmul, node.inputs.count == 2,
+            guard node.op == .matmul, node.inputs.count == 2,
                   let scores = scoresMatmul(feeding: node.inputs[0]),
                   let query = projection(of: graph.nodes[scores].inputs[0]),
                   let key = projection(of: graph.nodes[scores].inputs[1]),
@@ -38,8 +38,8 @@ struct AttentionCores {
     /// scaling, masking, softmax and dropout.
     private func scoresMatmul(feeding valueID: Int) -> Int? {
         let producer = graph.producer(of: valueID)
-        if producer.op == GraphOps.matmul { return producer.id }
-        guard GraphOps.scoreToProbability.contains(producer.op) else { return nil }
+        if producer.op == .matmul { return producer.id }
+        guard producer.runs(GraphOps.scoreToProbability) else { return nil }
         for input in producer.inputs {
             if let found = scoresMatmul(feeding: input) { return found }
         }
@@ -50,11 +50,11 @@ struct AttentionCores {
     /// features for this path (the linear's output, or the piece a `split` cut from it).
     private func projection(of valueID: Int) -> (linear: Int, features: Int)? {
         let producer = graph.producer(of: valueID)
-        if producer.op == GraphOps.linear { return (producer.id, valueID) }
-        guard GraphOps.layout.contains(producer.op) else { return nil }
+        if producer.op == .linear { return (producer.id, valueID) }
+        guard producer.runs(GraphOps.layout) else { return nil }
         for input in producer.inputs {
             guard let found = projection(of: input) else { continue }
-            let cutFromLinear = producer.op == "split" && graph.values[found.features].producer == found.linear
+            let cutFromLinear = producer.op == .split && graph.values[found.features].producer == found.linear
             return cutFromLinear ? (found.linear, valueID) : found
         }
         return nil
@@ -64,8 +64,8 @@ struct AttentionCores {
     private func outputProjection(from valueID: Int) -> Int? {
         for userIndex in graph.users(of: valueID) {
             let user = graph.nodes[userIndex]
-            if user.op == GraphOps.linear, user.inputs.first == valueID { return user.id }
-            if GraphOps.layout.contains(user.op), let output = user.outputs.first, let found = outputProjection(from: output) {
+            if user.op == .linear, user.inputs.first == valueID { return user.id }
+            if user.runs(GraphOps.layout), let output = user.outputs.first, let found = outputProjection(from: output) {
                 return found
             }
         }

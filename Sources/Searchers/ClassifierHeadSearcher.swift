@@ -1,4 +1,4 @@
-import Tracer
+import NN
 
 /// The classifier head of a PyTorch-style model (INC's `ClassifierHeadSearcher`): over
 /// `named_modules` minus Dropout modules, the last `Linear` or `Conv2d`, if it is the very last

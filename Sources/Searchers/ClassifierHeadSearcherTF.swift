@@ -1,5 +1,5 @@
+import Formats
 import Foundation
-import Models
 
 /// The classifier head of a Keras model (INC's `ClassifierHeadSearcherTF`, in
 /// `neural_compressor.compression.pruner.model_slim.pattern_analyzer`): over the top-level

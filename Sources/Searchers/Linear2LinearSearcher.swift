@@ -47,7 +47,7 @@ public struct Linear2LinearSearcher {
     /// `op at module` for node `index`.
     func describe(_ index: Int) -> String {
         let node = graph.nodes[index]
-        return "\(node.op) at \(node.scope.map { $0.path.isEmpty ? "<root>" : $0.path } ?? "<outside every module>")"
+        return "\(node.kind.name) at \(node.scope.map { $0.path.isEmpty ? "<root>" : $0.path } ?? "<outside every module>")"
     }
 }
 
@@ -67,9 +67,9 @@ struct BackwardWalk {
         if let known = memo[valueID] { return known }
         let producer = graph.producer(of: valueID)
         var result: [Int] = []
-        if producer.op == GraphOps.linear {
+        if producer.op == .linear {
             result = [producer.id]
-        } else if GraphOps.channelPreserving.contains(producer.op) {
+        } else if producer.runs(GraphOps.channelPreserving) {
             for input in producer.inputs { result += frontiers(of: input) }
         }
         memo[valueID] = result
@@ -79,7 +79,7 @@ struct BackwardWalk {
     /// The first node, walking back from `valueID` as the search does, whose op ends the walk.
     func firstStop(from valueID: Int) -> Int {
         let producer = graph.producer(of: valueID)
-        guard GraphOps.channelPreserving.contains(producer.op), let first = producer.inputs.first else { return producer.id }
+        guard producer.runs(GraphOps.channelPreserving), let first = producer.inputs.first else { return producer.id }
         return firstStop(from: first)
     }
 
@@ -90,7 +90,7 @@ struct BackwardWalk {
         while true {
             let producer = graph.producer(of: current)
             path.append(producer.id)
-            if producer.id == frontier || producer.op == GraphOps.linear { break }
+            if producer.id == frontier || producer.op == .linear { break }
             guard let next = producer.inputs.first(where: { reaches(frontier, from: $0) }) else { break }
             current = next
         }
@@ -126,7 +126,7 @@ struct ForwardCheck {
             for userIndex in graph.users(of: value) {
                 let user = graph.nodes[userIndex]
                 if userIndex == root, user.inputs.first == value, !user.inputs.dropFirst().contains(value) { continue }
-                guard GraphOps.channelPreserving.contains(user.op) else {
+                guard user.runs(GraphOps.channelPreserving) else {
                     firstOtherUse = firstOtherUse ?? userIndex
                     continue
                 }

@@ -1,5 +1,5 @@
 import Foundation
-import Tracer
+import NN
 
 /// Errors of the module-path helpers.
 public enum ModulePathError: Error, LocalizedError, Equatable {

@@ -1,4 +1,4 @@
-import Tracer
+import NN
 
 /// Collects sub-layers named by a recipe (INC's `RecipeSearcher`): for every module, in pre-order,
 /// whose class name is a recipe key, the modules at the recipe's dotted paths below it.

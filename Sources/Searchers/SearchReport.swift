@@ -1,5 +1,4 @@
 import Foundation
-import Models
 import Tensor
 import Tracer
 
@@ -55,7 +54,7 @@ public struct SearchReport: Codable, Sendable {
         let start = DispatchTime.now()
         model = trace.model.typeName
         self.searchers = SearcherKind.allCases.filter(searchers.contains)
-        inputs = trace.inputs.map { Input(name: $0.name, shape: $0.tensor.shape, dtype: $0.tensor.dtype.rawValue) }
+        inputs = trace.graph.inputValues.map { Input(name: $0.name ?? "", shape: $0.shape, dtype: $0.dtype.rawValue) }
         let linearSearch = Linear2LinearSearcher(trace: trace)
         linear2linear = searchers.contains(.linear2linear) ? linearSearch.search(explain: explain) : nil
         stoppedLinears = explain && searchers.contains(.linear2linear) ? linearSearch.stoppedLinears() : nil

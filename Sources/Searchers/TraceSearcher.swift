@@ -1,60 +1,25 @@
-import Foundation
-import Models
+import NN
 import Tensor
 import Tracer
 
-/// The traced model every graph searcher reads: the model, the inputs it ran on and the Graph.
-/// INC's `JitBasicSearcher`; where INC traces once per searcher, slimtrace traces once and every
+/// The traced model every graph searcher reads: the module tree and the Graph of its forward
+/// pass. INC's `JitBasicSearcher`; where INC traces once per searcher, slimtrace traces once
+/// (`TransformerModel.trace` in Models, or `Tracer.trace` for a module tree of your own) and every
 /// searcher reads the same graph.
 public final class TraceSearcher {
     /// The model's module tree.
     public let model: Module
-    /// The inputs the trace ran on, by name.
-    public let inputs: [(name: String, tensor: Tensor)]
     /// The recorded forward pass.
     public let graph: Graph
-    /// Wall-clock seconds the traced forward took.
+    /// Wall-clock seconds the traced forward took (0 when not measured).
     public let traceSeconds: Double
 
-    /// Traces `model` on `inputs`: the given batch, or INC's placeholder (ones) when nil.
-    /// With `meta`, only shapes flow (no weight is read).
-    public init(model: any TransformerModel, inputs: ModelInputs) throws {
-        try model.validate(inputs)
-        let start = DispatchTime.now()
-        let (_, graph) = try Tracer.trace(model: model, inputs: inputs.entries) { stamped in
-            try model.forward(ModelInputs(zip(inputs.entries, stamped).map { ($0.0.name, $0.1) }))
-        }
+    /// The searchers' view of `graph`, a forward pass of `model`.
+    public init(model: Module, graph: Graph, traceSeconds: Double = 0) {
         self.model = model
-        self.inputs = inputs.entries
         self.graph = graph
-        linearNodes = graph.nodes.filter { $0.op == GraphOps.linear }
-        traceSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    }
-
-    /// Traces the first of `batches` whose forward pass runs, as INC's searcher walks its
-    /// dataloader; when none runs, throws the first batch's error. Returns the trace and the index
-    /// of the batch it ran on.
-    public static func firstThatRuns(model: any TransformerModel, batches: [ModelInputs]) throws -> (trace: TraceSearcher, batch: Int) {
-        var firstError: (any Error)?
-        for (index, batch) in batches.enumerated() {
-            do {
-                return (try TraceSearcher(model: model, inputs: batch), index)
-            } catch {
-                firstError = firstError ?? error
-            }
-        }
-        throw firstError ?? ModelError.missingInput(name: model.inputSpecs.first?.name ?? "input", model: model.typeName)
-    }
-
-    /// Traces any module tree with a forward of your own over named inputs (a model built in code).
-    public init(module: Module, inputs: [(name: String, tensor: Tensor)], forward: ([Tensor]) throws -> Tensor) throws {
-        let start = DispatchTime.now()
-        let (_, graph) = try Tracer.trace(model: module, inputs: inputs, forward)
-        model = module
-        self.inputs = inputs
-        self.graph = graph
-        linearNodes = graph.nodes.filter { $0.op == GraphOps.linear }
-        traceSeconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        self.traceSeconds = traceSeconds
+        linearNodes = graph.nodes.filter { $0.op == .linear }
     }
 
     /// INC's placeholder rule for a model that declares no input: the first parameter 4-D →
@@ -83,17 +48,4 @@ public final class TraceSearcher {
 
     /// The module path a node ran in (`""` for the root or none).
     func path(of node: Node) -> String { node.scope?.path ?? "" }
-}
-
-/// Op names the searchers treat specially.
-enum GraphOps {
-    static let linear = "linear"
-    static let matmul = "matmul"
-    /// INC's `JIT_SUPPORT_OPS` minus `linear`: the elementwise ops a channel passes through unchanged.
-    static let channelPreserving: Set<String> = ["dropout", "gelu", "silu", "relu", "mul", "add"]
-    /// Ops that only reshape or reorder a tensor, or rotate within a head (the q/k/v paths of attention).
-    static let layout: Set<String> = ["reshape", "permute", "transpose", "contiguous", "narrow", "select", "unsqueeze",
-                                      "squeeze", "expand", "split", "to", "rotary", "dropout", "mul", "div", "concat"]
-    /// Ops between the attention scores and the probabilities (scaling, masking, softmax).
-    static let scoreToProbability: Set<String> = ["softmax", "dropout", "masked_fill", "add", "div", "mul", "to", "where", "contiguous"]
 }

@@ -1,6 +1,6 @@
+import NN
 import Searchers
 import Tensor
-import Tracer
 
 /// Removes the coupled channels of one Linear2Linear finding (INC's `LinearCompression`): the
 /// root's input channels whose weights are all zero, rounded down to a multiple of `round`, go

@@ -1,6 +1,6 @@
+import NN
 import Searchers
 import Tensor
-import Tracer
 
 /// Removes the zeroed heads of one attention block (INC's `MHACompression`, extended to grouped-
 /// query attention and fused qkv). A query head goes when its rows in q, k and v and its columns in

@@ -1,8 +1,9 @@
+import Formats
 import Foundation
 import Models
+import NN
 import Searchers
 import Tensor
-import Tracer
 
 /// Slims a loaded model in memory: traces it on the verification input, finds the Linear2Linear
 /// pairs and attention blocks, removes the all-zero channels (safe pairs only) and heads, then
@@ -37,7 +38,7 @@ public struct ModelSlimmer {
     private func slim(_ model: any TransformerModel, inputs: ModelInputs,
                       parameters: [(name: String, parameter: Parameter)]) throws -> SlimReport {
         let reference = try model.forward(inputs)
-        let trace = try TraceSearcher(model: model, inputs: inputs)
+        let trace = TraceSearcher(model: model, graph: try model.trace(inputs))
         let rows = linearRows(trace)
         let parametersBefore = parameters.reduce(0) { $0 + $1.parameter.tensor.elementCount }
 

@@ -1,6 +1,6 @@
+import NN
 import Searchers
 import Tensor
-import Tracer
 
 /// A linear layer whatever its weight layout: `Linear` stores `[out, in]`, Hugging Face's `Conv1D`
 /// (GPT-2) `[in, out]`. Slimming speaks of input channels (the columns a `Linear` multiplies, the

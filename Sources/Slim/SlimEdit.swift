@@ -1,6 +1,6 @@
+import NN
 import Searchers
 import Tensor
-import Tracer
 
 /// Helpers shared by the channel and head slims: replacing parameters, naming what changed.
 enum SlimEdit {

@@ -1,3 +1,4 @@
+import Formats
 import Models
 
 /// How to slim: the channel rounding, what to slim, and how close the outputs must stay.

@@ -1,7 +1,8 @@
+import Formats
 import Foundation
 import Models
+import NN
 import Tensor
-import Tracer
 
 /// Writes a slimmed model as a checkpoint folder: `model.safetensors` (every tensor the source
 /// checkpoint holds, under the same names, in the same order and dtype, slimmed ones narrower),

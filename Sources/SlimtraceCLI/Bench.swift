@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import Models
-import Tracer
+import NN
+import Profiler
 
 /// `slimtrace bench MODEL`: time forward passes module by module (or op by op), optionally against
 /// a second checkpoint.

@@ -54,7 +54,7 @@ public struct Config: ParsableCommand {
         if ffn2Sparsity > 0 {
             let loaded = try checkpoint.load(.auto)
             let (batch, _) = try input.firstBatch(for: loaded.model, meta: loaded.isMeta)
-            roots = Linear2LinearSearcher(trace: try TraceSearcher(model: loaded.model, inputs: batch)).search()
+            roots = Linear2LinearSearcher(trace: TraceSearcher(model: loaded.model, graph: try loaded.model.trace(batch))).search()
         }
         let configs = AutoSlimConfig.make(linear2linear: roots, ffn2Sparsity: ffn2Sparsity, mhaSparsity: mhaSparsity, settings: settings)
         try destination.write(configs.rendered(indent: 2))

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Tracer
+import Profiler
 
 /// `bench --by module|type|op`.
 extension ProfileReport.Grouping: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Models
 import Searchers
@@ -96,7 +97,8 @@ public struct Search: ParsableCommand {
         let candidates = try input.batches(for: loaded.model, meta: loaded.isMeta)
         let trace: TraceSearcher
         do {
-            trace = try TraceSearcher.firstThatRuns(model: loaded.model, batches: candidates.map(\.inputs)).trace
+            let traced = try loaded.model.traceFirstThatRuns(candidates.map(\.inputs))
+            trace = TraceSearcher(model: loaded.model, graph: traced.graph, traceSeconds: traced.seconds)
         } catch {
             guard let source = candidates.first?.source else { throw error }
             throw CLIError.batchFailed(batch: source, detail: Slimtrace.describe(error))

@@ -61,15 +61,15 @@ public struct Trace: ParsableCommand {
         }
         let model = loaded.model
         let candidates = try input.batches(for: model, meta: loaded.isMeta)
-        let traced: (trace: TraceSearcher, batch: Int)
+        let traced: (graph: Graph, batch: Int, seconds: Double)
         do {
-            traced = try TraceSearcher.firstThatRuns(model: model, batches: candidates.map(\.inputs))
+            traced = try model.traceFirstThatRuns(candidates.map(\.inputs))
         } catch {
             // A batch from --inputs: name its file and line before the module that failed.
             guard let source = candidates.first?.source else { throw error }
             throw CLIError.batchFailed(batch: source, detail: Slimtrace.describe(error))
         }
-        let graph = traced.trace.graph
+        let graph = traced.graph
         let batch = candidates[traced.batch].inputs
         try destination.write(try format.render(graph))
         if let output {

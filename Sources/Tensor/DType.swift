@@ -23,18 +23,6 @@ public enum DType: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// The name safetensors uses for this type (`F32`, `BF16`, `I64`, `BOOL`, ...).
-    public var safetensorsName: String {
-        switch self {
-        case .f32: "F32"
-        case .f16: "F16"
-        case .bf16: "BF16"
-        case .i64: "I64"
-        case .i32: "I32"
-        case .bool: "BOOL"
-        }
-    }
-
     /// The type a user names on the command line (`float32`, `int64`, `f16`, `bool`, ...).
     public init?(userName name: String) {
         switch name.lowercased() {

@@ -23,7 +23,7 @@ public enum OpAttribute: Sendable, Codable, Equatable, CustomStringConvertible {
 /// is reported (an op built from other ops is one op), after it has run, with its inputs in
 /// argument order; the recorder returns the value id to stamp on each output.
 public protocol OpRecorder: AnyObject {
-    func record(op: String, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> [Int]
+    func record(op: Op, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> [Int]
 }
 
 /// The per-task "current recorder" and the op entry point every public op goes through.
@@ -47,7 +47,7 @@ public enum OpRecording {
     /// Runs one op: `compute` produces the outputs; if a recorder is installed and this is the
     /// outermost op, the op is reported and the outputs get fresh value ids.
     @inline(__always)
-    static func run(_ op: String, inputs: [Tensor], attributes: [String: OpAttribute] = [:],
+    static func run(_ op: Op, inputs: [Tensor], attributes: [String: OpAttribute] = [:],
                     _ compute: () throws -> [Tensor]) throws -> [Tensor] {
         guard let context = current else { return try compute() }
         context.depth += 1
@@ -62,7 +62,7 @@ public enum OpRecording {
 
     /// `run` for the common one-output op.
     @inline(__always)
-    static func run(_ op: String, inputs: [Tensor], attributes: [String: OpAttribute] = [:],
+    static func run(_ op: Op, inputs: [Tensor], attributes: [String: OpAttribute] = [:],
                     _ compute: () throws -> Tensor) throws -> Tensor {
         try run(op, inputs: inputs, attributes: attributes) { [try compute()] }[0]
     }

@@ -14,30 +14,30 @@ extension Tensor {
     /// Gaussian error linear unit, exact (erf) or tanh-approximated.
     public func gelu(approximate: GELUApproximation = .none) throws -> Tensor {
         switch approximate {
-        case .none: try unary("gelu", ck_gelu_erf, costPerElement: 4, attributes: ["approximate": .string("none")])
-        case .tanh: try unary("gelu", ck_gelu_tanh, costPerElement: 4, attributes: ["approximate": .string("tanh")])
+        case .none: try unary(.gelu, ck_gelu_erf, costPerElement: 4, attributes: ["approximate": .string("none")])
+        case .tanh: try unary(.gelu, ck_gelu_tanh, costPerElement: 4, attributes: ["approximate": .string("tanh")])
         }
     }
 
     /// `x · sigmoid(x)`.
-    public func silu() throws -> Tensor { try unary("silu", ck_silu, costPerElement: 3) }
+    public func silu() throws -> Tensor { try unary(.silu, ck_silu, costPerElement: 3) }
     /// `max(x, 0)`.
-    public func relu() throws -> Tensor { try unary("relu", ck_relu, costPerElement: 1) }
+    public func relu() throws -> Tensor { try unary(.relu, ck_relu, costPerElement: 1) }
     /// Hyperbolic tangent.
-    public func tanh() throws -> Tensor { try unary("tanh", ck_tanh, costPerElement: 3) }
+    public func tanh() throws -> Tensor { try unary(.tanh, ck_tanh, costPerElement: 3) }
     /// `1 / (1 + e^-x)`.
-    public func sigmoid() throws -> Tensor { try unary("sigmoid", ck_sigmoid, costPerElement: 3) }
+    public func sigmoid() throws -> Tensor { try unary(.sigmoid, ck_sigmoid, costPerElement: 3) }
 
     /// Dropout in inference mode: the identity, recorded as `dropout` so the graph shows it
     /// (as `torch.jit.trace` does in eval mode).
     public func dropout(probability: Double) throws -> Tensor {
-        try OpRecording.run("dropout", inputs: [self], attributes: ["p": .float(probability), "train": .bool(false)]) {
+        try OpRecording.run(.dropout, inputs: [self], attributes: ["p": .float(probability), "train": .bool(false)]) {
             withGeometry(shape: shape, strides: strides, offset: offset)
         }
     }
 
     /// `costPerElement` is the kernel's time per element relative to a copy (for the thread split).
-    private func unary(_ op: String, _ kernel: UnaryRowKernel, costPerElement: Int,
+    private func unary(_ op: Op, _ kernel: UnaryRowKernel, costPerElement: Int,
                        attributes: [String: OpAttribute] = [:]) throws -> Tensor {
         try OpRecording.run(op, inputs: [self], attributes: attributes) {
             let result = Tensor.uninitialized(shape: shape, dtype: .f32, meta: isMeta)

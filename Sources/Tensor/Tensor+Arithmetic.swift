@@ -21,24 +21,24 @@ enum DivKernel: BinaryKernel {
 /// Elementwise arithmetic with NumPy broadcasting; integer and half inputs compute in f32.
 extension Tensor {
     /// `self + other`, broadcast.
-    public func add(_ other: Tensor) throws -> Tensor { try binary("add", AddKernel.self, other) }
+    public func add(_ other: Tensor) throws -> Tensor { try binary(.add, AddKernel.self, other) }
     /// `self - other`, broadcast.
-    public func sub(_ other: Tensor) throws -> Tensor { try binary("sub", SubKernel.self, other) }
+    public func sub(_ other: Tensor) throws -> Tensor { try binary(.sub, SubKernel.self, other) }
     /// `self * other`, broadcast.
-    public func mul(_ other: Tensor) throws -> Tensor { try binary("mul", MulKernel.self, other) }
+    public func mul(_ other: Tensor) throws -> Tensor { try binary(.mul, MulKernel.self, other) }
     /// `self / other`, broadcast.
-    public func div(_ other: Tensor) throws -> Tensor { try binary("div", DivKernel.self, other) }
+    public func div(_ other: Tensor) throws -> Tensor { try binary(.div, DivKernel.self, other) }
 
     /// `self + scalar`.
-    public func add(_ scalar: Float) throws -> Tensor { try binary("add", AddKernel.self, scalar: scalar, scalarFirst: false) }
+    public func add(_ scalar: Float) throws -> Tensor { try binary(.add, AddKernel.self, scalar: scalar, scalarFirst: false) }
     /// `self - scalar`.
-    public func sub(_ scalar: Float) throws -> Tensor { try binary("sub", SubKernel.self, scalar: scalar, scalarFirst: false) }
+    public func sub(_ scalar: Float) throws -> Tensor { try binary(.sub, SubKernel.self, scalar: scalar, scalarFirst: false) }
     /// `self * scalar`.
-    public func mul(_ scalar: Float) throws -> Tensor { try binary("mul", MulKernel.self, scalar: scalar, scalarFirst: false) }
+    public func mul(_ scalar: Float) throws -> Tensor { try binary(.mul, MulKernel.self, scalar: scalar, scalarFirst: false) }
     /// `self / scalar`.
-    public func div(_ scalar: Float) throws -> Tensor { try binary("div", DivKernel.self, scalar: scalar, scalarFirst: false) }
+    public func div(_ scalar: Float) throws -> Tensor { try binary(.div, DivKernel.self, scalar: scalar, scalarFirst: false) }
     /// `scalar - self` (PyTorch's `rsub`, e.g. `1 - mask`).
-    public func reverseSub(_ scalar: Float) throws -> Tensor { try binary("rsub", SubKernel.self, scalar: scalar, scalarFirst: true) }
+    public func reverseSub(_ scalar: Float) throws -> Tensor { try binary(.rsub, SubKernel.self, scalar: scalar, scalarFirst: true) }
 
     public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor { try lhs.add(rhs) }
     public static func - (lhs: Tensor, rhs: Tensor) throws -> Tensor { try lhs.sub(rhs) }
@@ -50,9 +50,9 @@ extension Tensor {
     public static func / (lhs: Tensor, rhs: Float) throws -> Tensor { try lhs.div(rhs) }
     public static func - (lhs: Float, rhs: Tensor) throws -> Tensor { try rhs.reverseSub(lhs) }
 
-    private func binary<K: BinaryKernel>(_ op: String, _ kernel: K.Type, _ other: Tensor) throws -> Tensor {
+    private func binary<K: BinaryKernel>(_ op: Op, _ kernel: K.Type, _ other: Tensor) throws -> Tensor {
         try OpRecording.run(op, inputs: [self, other]) {
-            let outShape = try Shape.broadcast(shape, other.shape, op: op)
+            let outShape = try Shape.broadcast(shape, other.shape, op: op.rawValue)
             let result = Tensor.uninitialized(shape: outShape, dtype: .f32, meta: isMeta || other.isMeta)
             guard !result.isMeta, result.elementCount > 0 else { return result }
             let a = try contiguousF32().expandedView(outShape)
@@ -81,7 +81,7 @@ extension Tensor {
         }
     }
 
-    private func binary<K: BinaryKernel>(_ op: String, _ kernel: K.Type, scalar: Float, scalarFirst: Bool) throws -> Tensor {
+    private func binary<K: BinaryKernel>(_ op: Op, _ kernel: K.Type, scalar: Float, scalarFirst: Bool) throws -> Tensor {
         try OpRecording.run(op, inputs: [self], attributes: ["other": .float(Double(scalar))]) {
             let result = Tensor.uninitialized(shape: shape, dtype: .f32, meta: isMeta)
             guard !result.isMeta, result.elementCount > 0 else { return result }

@@ -1,7 +1,7 @@
 extension Tensor {
     /// Elementwise `self != value` as a bool tensor (PyTorch's `ne` with a scalar), any input dtype.
     public func notEqual(_ value: Double) throws -> Tensor {
-        try OpRecording.run("ne", inputs: [self], attributes: ["other": .float(value)]) {
+        try OpRecording.run(.ne, inputs: [self], attributes: ["other": .float(value)]) {
             let result = Tensor.uninitialized(shape: shape, dtype: .bool, meta: isMeta)
             guard !result.isMeta, elementCount > 0 else { return result }
             let source = isContiguous ? self : copiedContiguous()

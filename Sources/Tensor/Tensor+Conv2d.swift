@@ -6,25 +6,25 @@ extension Tensor {
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0)) throws -> Tensor {
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         let attributes: [String: OpAttribute] = ["stride": .ints([stride.0, stride.1]), "padding": .ints([padding.0, padding.1])]
-        return try OpRecording.run("conv2d", inputs: inputs, attributes: attributes) {
+        return try OpRecording.run(.conv2d, inputs: inputs, attributes: attributes) {
             guard rank == 4, weight.rank == 4 else {
-                throw TensorError.shapeMismatch(op: "conv2d", detail: "input \(Shape.describe(shape)) and weight \(Shape.describe(weight.shape)) must both be 4-D")
+                throw TensorError.shapeMismatch(op: Op.conv2d.rawValue, detail: "input \(Shape.describe(shape)) and weight \(Shape.describe(weight.shape)) must both be 4-D")
             }
             let (batch, channels, height, width) = (shape[0], shape[1], shape[2], shape[3])
             let (outChannels, kernelH, kernelW) = (weight.shape[0], weight.shape[2], weight.shape[3])
             guard weight.shape[1] == channels else {
-                throw TensorError.shapeMismatch(op: "conv2d", detail: "input has \(channels) channels, weight \(Shape.describe(weight.shape)) expects \(weight.shape[1])")
+                throw TensorError.shapeMismatch(op: Op.conv2d.rawValue, detail: "input has \(channels) channels, weight \(Shape.describe(weight.shape)) expects \(weight.shape[1])")
             }
             guard stride.0 > 0, stride.1 > 0, padding.0 >= 0, padding.1 >= 0 else {
-                throw TensorError.invalidArgument(op: "conv2d", detail: "stride must be positive and padding non-negative")
+                throw TensorError.invalidArgument(op: Op.conv2d.rawValue, detail: "stride must be positive and padding non-negative")
             }
             if let bias, bias.shape != [outChannels] {
-                throw TensorError.shapeMismatch(op: "conv2d", detail: "bias \(Shape.describe(bias.shape)) does not match \(outChannels) output channels")
+                throw TensorError.shapeMismatch(op: Op.conv2d.rawValue, detail: "bias \(Shape.describe(bias.shape)) does not match \(outChannels) output channels")
             }
             let outH = (height + 2 * padding.0 - kernelH) / stride.0 + 1
             let outW = (width + 2 * padding.1 - kernelW) / stride.1 + 1
             guard outH > 0, outW > 0 else {
-                throw TensorError.shapeMismatch(op: "conv2d", detail: "kernel \(kernelH)x\(kernelW) is larger than the padded input \(height)x\(width)")
+                throw TensorError.shapeMismatch(op: Op.conv2d.rawValue, detail: "kernel \(kernelH)x\(kernelW) is larger than the padded input \(height)x\(width)")
             }
             let result = Tensor.uninitialized(shape: [batch, outChannels, outH, outW], dtype: .f32, meta: inputs.contains { $0.isMeta })
             guard !result.isMeta else { return result }

@@ -2,14 +2,14 @@
 extension Tensor {
     /// The same elements laid out contiguously (the tensor itself when it already is).
     public func contiguous() throws -> Tensor {
-        try OpRecording.run("contiguous", inputs: [self]) {
+        try OpRecording.run(.contiguous, inputs: [self]) {
             isContiguous ? self.withGeometry(shape: shape, strides: strides, offset: offset) : copiedContiguous()
         }
     }
 
     /// The elements converted to `dtype` (floats truncate toward zero when converted to integers).
     public func to(_ target: DType) throws -> Tensor {
-        try OpRecording.run("to", inputs: [self], attributes: ["dtype": .string(target.rawValue)]) {
+        try OpRecording.run(.to, inputs: [self], attributes: ["dtype": .string(target.rawValue)]) {
             if target == dtype { return self.withGeometry(shape: shape, strides: strides, offset: offset) }
             return converted(to: target)
         }

@@ -3,8 +3,8 @@ extension Tensor {
     /// elements `0...i`. Computes in f32 like the other arithmetic (OPT derives position ids from
     /// the attention mask this way).
     public func cumsum(axis: Int) throws -> Tensor {
-        try OpRecording.run("cumsum", inputs: [self], attributes: ["dim": .int(axis)]) {
-            let a = try Shape.normalizeAxis(axis, rank: rank, op: "cumsum")
+        try OpRecording.run(.cumsum, inputs: [self], attributes: ["dim": .int(axis)]) {
+            let a = try Shape.normalizeAxis(axis, rank: rank, op: Op.cumsum.rawValue)
             let result = Tensor.uninitialized(shape: shape, dtype: .f32, meta: isMeta)
             guard !result.isMeta, elementCount > 0 else { return result }
             let source = contiguousF32()

@@ -14,16 +14,16 @@ extension Tensor {
     /// With `layout: .inOut` the weight is `[in, out]` (Conv1D) and no transpose is needed.
     public func linear(weight: Tensor, bias: Tensor? = nil, layout: WeightLayout = .outIn) throws -> Tensor {
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
-        return try OpRecording.run("linear", inputs: inputs, attributes: layout == .inOut ? ["layout": .string(layout.rawValue)] : [:]) {
+        return try OpRecording.run(.linear, inputs: inputs, attributes: layout == .inOut ? ["layout": .string(layout.rawValue)] : [:]) {
             guard weight.rank == 2 else {
-                throw TensorError.shapeMismatch(op: "linear", detail: "weight must be 2-D, got \(Shape.describe(weight.shape))")
+                throw TensorError.shapeMismatch(op: Op.linear.rawValue, detail: "weight must be 2-D, got \(Shape.describe(weight.shape))")
             }
             let (outFeatures, inFeatures) = layout == .outIn ? (weight.shape[0], weight.shape[1]) : (weight.shape[1], weight.shape[0])
             guard rank >= 1, shape[rank - 1] == inFeatures else {
-                throw TensorError.shapeMismatch(op: "linear", detail: "input \(Shape.describe(shape)) has \(shape.last ?? 0) features, weight \(Shape.describe(weight.shape)) expects \(inFeatures)")
+                throw TensorError.shapeMismatch(op: Op.linear.rawValue, detail: "input \(Shape.describe(shape)) has \(shape.last ?? 0) features, weight \(Shape.describe(weight.shape)) expects \(inFeatures)")
             }
             if let bias, bias.shape != [outFeatures] {
-                throw TensorError.shapeMismatch(op: "linear", detail: "bias \(Shape.describe(bias.shape)) does not match \(outFeatures) output features")
+                throw TensorError.shapeMismatch(op: Op.linear.rawValue, detail: "bias \(Shape.describe(bias.shape)) does not match \(outFeatures) output features")
             }
             var outShape = shape
             outShape[rank - 1] = outFeatures

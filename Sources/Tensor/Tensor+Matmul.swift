@@ -5,16 +5,16 @@ extension Tensor {
     /// the batch dimensions broadcast. Each batch is one `cblas_sgemm`; transposed views (e.g. `kᵀ`
     /// in attention) are passed to BLAS as transposes, not copied.
     public func matmul(_ other: Tensor) throws -> Tensor {
-        try OpRecording.run("matmul", inputs: [self, other]) {
+        try OpRecording.run(.matmul, inputs: [self, other]) {
             guard rank >= 2, other.rank >= 2 else {
-                throw TensorError.shapeMismatch(op: "matmul", detail: "both operands need 2 or more dimensions, got \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
+                throw TensorError.shapeMismatch(op: Op.matmul.rawValue, detail: "both operands need 2 or more dimensions, got \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
             }
             let m = shape[rank - 2], k = shape[rank - 1]
             let otherK = other.shape[other.rank - 2], n = other.shape[other.rank - 1]
             guard k == otherK else {
-                throw TensorError.shapeMismatch(op: "matmul", detail: "\(Shape.describe(shape)) × \(Shape.describe(other.shape)): inner dimensions \(k) and \(otherK) differ")
+                throw TensorError.shapeMismatch(op: Op.matmul.rawValue, detail: "\(Shape.describe(shape)) × \(Shape.describe(other.shape)): inner dimensions \(k) and \(otherK) differ")
             }
-            let batch = try Shape.broadcast(Array(shape.dropLast(2)), Array(other.shape.dropLast(2)), op: "matmul")
+            let batch = try Shape.broadcast(Array(shape.dropLast(2)), Array(other.shape.dropLast(2)), op: Op.matmul.rawValue)
             let result = Tensor.uninitialized(shape: batch + [m, n], dtype: .f32, meta: isMeta || other.isMeta)
             guard !result.isMeta, result.elementCount > 0 else { return result }
             let left = try (dtype == .f32 ? self : converted(to: .f32)).expandedView(batch + [m, k])

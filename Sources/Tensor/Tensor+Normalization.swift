@@ -5,8 +5,8 @@ extension Tensor {
     /// (biased variance, as PyTorch). `weight` and `bias` have the last dimension's size.
     public func layerNorm(weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
         let inputs = [self] + [weight, bias].compactMap { $0 }
-        return try OpRecording.run("layer_norm", inputs: inputs, attributes: ["eps": .float(eps)]) {
-            let columns = try checkNormParameters("layer_norm", weight, bias)
+        return try OpRecording.run(.layerNorm, inputs: inputs, attributes: ["eps": .float(eps)]) {
+            let columns = try checkNormParameters(.layerNorm, weight, bias)
             let result = Tensor.uninitialized(shape: shape, dtype: .f32, meta: inputs.contains { $0.isMeta })
             guard !result.isMeta, elementCount > 0 else { return result }
             let source = contiguousF32()
@@ -27,8 +27,8 @@ extension Tensor {
     /// RMS normalisation over the last dimension (LLaMA): `x / √(mean(x²) + eps) · weight`.
     public func rmsNorm(weight: Tensor?, eps: Double) throws -> Tensor {
         let inputs = [self] + [weight].compactMap { $0 }
-        return try OpRecording.run("rms_norm", inputs: inputs, attributes: ["eps": .float(eps)]) {
-            let columns = try checkNormParameters("rms_norm", weight, nil)
+        return try OpRecording.run(.rmsNorm, inputs: inputs, attributes: ["eps": .float(eps)]) {
+            let columns = try checkNormParameters(.rmsNorm, weight, nil)
             let result = Tensor.uninitialized(shape: shape, dtype: .f32, meta: inputs.contains { $0.isMeta })
             guard !result.isMeta, elementCount > 0 else { return result }
             let source = contiguousF32()
@@ -46,11 +46,11 @@ extension Tensor {
         }
     }
 
-    private func checkNormParameters(_ op: String, _ weight: Tensor?, _ bias: Tensor?) throws -> Int {
-        guard let columns = shape.last else { throw TensorError.invalidArgument(op: op, detail: "needs at least one dimension") }
+    private func checkNormParameters(_ op: Op, _ weight: Tensor?, _ bias: Tensor?) throws -> Int {
+        guard let columns = shape.last else { throw TensorError.invalidArgument(op: op.rawValue, detail: "needs at least one dimension") }
         for (name, parameter) in [("weight", weight), ("bias", bias)] {
             if let parameter, parameter.shape != [columns] {
-                throw TensorError.shapeMismatch(op: op, detail: "\(name) \(Shape.describe(parameter.shape)) does not match the last dimension of \(Shape.describe(shape))")
+                throw TensorError.shapeMismatch(op: op.rawValue, detail: "\(name) \(Shape.describe(parameter.shape)) does not match the last dimension of \(Shape.describe(shape))")
             }
         }
         return columns

@@ -15,13 +15,13 @@ extension Tensor {
     /// the base.
     public static func rotaryTables(length: Int, rotaryDim: Int, base: Double, style: RotaryStyle, meta: Bool = false) throws -> (cos: Tensor, sin: Tensor) {
         guard rotaryDim > 0, rotaryDim % 2 == 0 else {
-            throw TensorError.invalidArgument(op: "rotary_tables", detail: "rotary dimension must be positive and even, got \(rotaryDim)")
+            throw TensorError.invalidArgument(op: Op.rotaryTables.rawValue, detail: "rotary dimension must be positive and even, got \(rotaryDim)")
         }
         guard length >= 0 else {
-            throw TensorError.invalidArgument(op: "rotary_tables", detail: "length \(length) must not be negative")
+            throw TensorError.invalidArgument(op: Op.rotaryTables.rawValue, detail: "length \(length) must not be negative")
         }
         let attributes: [String: OpAttribute] = ["length": .int(length), "dim": .int(rotaryDim), "base": .float(base), "style": .string(style.rawValue)]
-        let outputs = try OpRecording.run("rotary_tables", inputs: [], attributes: attributes) { () -> [Tensor] in
+        let outputs = try OpRecording.run(.rotaryTables, inputs: [], attributes: attributes) { () -> [Tensor] in
             // Recorded as this op (with its base); the inner op is not the outermost, so it is not.
             let inverseFrequencies = stride(from: 0, to: rotaryDim, by: 2).map { 1 / Foundation.pow(base, Double($0) / Double(rotaryDim)) }
             let tables = try rotaryTables(length: length, inverseFrequencies: inverseFrequencies, style: style, meta: meta)
@@ -34,13 +34,13 @@ extension Tensor {
     /// `[positions, rotaryDim]`; the first `rotaryDim` dimensions rotate, the rest pass through
     /// (GPT-J's partial rotary). Positions are the second-to-last dimension.
     public func rotary(cos cosTable: Tensor, sin sinTable: Tensor, style: RotaryStyle) throws -> Tensor {
-        try OpRecording.run("rotary", inputs: [self, cosTable, sinTable], attributes: ["style": .string(style.rawValue)]) {
+        try OpRecording.run(.rotary, inputs: [self, cosTable, sinTable], attributes: ["style": .string(style.rawValue)]) {
             guard rank >= 2, cosTable.rank == 2, cosTable.shape == sinTable.shape else {
-                throw TensorError.shapeMismatch(op: "rotary", detail: "input \(Shape.describe(shape)) needs [..., positions, dim] and tables of one 2-D shape, got \(Shape.describe(cosTable.shape)) and \(Shape.describe(sinTable.shape))")
+                throw TensorError.shapeMismatch(op: Op.rotary.rawValue, detail: "input \(Shape.describe(shape)) needs [..., positions, dim] and tables of one 2-D shape, got \(Shape.describe(cosTable.shape)) and \(Shape.describe(sinTable.shape))")
             }
             let positions = shape[rank - 2], headDim = shape[rank - 1], rotaryDim = cosTable.shape[1]
             guard cosTable.shape[0] == positions, rotaryDim <= headDim, rotaryDim % 2 == 0 else {
-                throw TensorError.shapeMismatch(op: "rotary", detail: "tables \(Shape.describe(cosTable.shape)) do not fit input \(Shape.describe(shape))")
+                throw TensorError.shapeMismatch(op: Op.rotary.rawValue, detail: "tables \(Shape.describe(cosTable.shape)) do not fit input \(Shape.describe(shape))")
             }
             let result = Tensor.uninitialized(shape: shape, dtype: .f32, meta: isMeta || cosTable.isMeta || sinTable.isMeta)
             guard !result.isMeta, elementCount > 0 else { return result }

@@ -9,11 +9,11 @@ extension Tensor {
     public static func rotaryTables(length: Int, inverseFrequencies: [Double], style: RotaryStyle, meta: Bool = false) throws -> (cos: Tensor, sin: Tensor) {
         let half = inverseFrequencies.count
         guard half > 0, length >= 0 else {
-            throw TensorError.invalidArgument(op: "rotary_tables", detail: "needs at least one inverse frequency and a non-negative length, got \(half) and \(length)")
+            throw TensorError.invalidArgument(op: Op.rotaryTables.rawValue, detail: "needs at least one inverse frequency and a non-negative length, got \(half) and \(length)")
         }
         let rotaryDim = 2 * half
         let attributes: [String: OpAttribute] = ["length": .int(length), "dim": .int(rotaryDim), "style": .string(style.rawValue)]
-        let outputs = try OpRecording.run("rotary_tables", inputs: [], attributes: attributes) { () -> [Tensor] in
+        let outputs = try OpRecording.run(.rotaryTables, inputs: [], attributes: attributes) { () -> [Tensor] in
             let cosTable = Tensor.uninitialized(shape: [length, rotaryDim], dtype: .f32, meta: meta)
             let sinTable = Tensor.uninitialized(shape: [length, rotaryDim], dtype: .f32, meta: meta)
             guard !meta else { return [cosTable, sinTable] }

@@ -5,10 +5,10 @@ extension Tensor {
     /// keeps `kv_idx > q_idx − window`; combine with the causal mask for Mistral-style attention.
     public static func slidingWindowMask(queryLength: Int, keyLength: Int, window: Int, meta: Bool = false) throws -> Tensor {
         guard queryLength >= 0, keyLength >= queryLength, window > 0 else {
-            throw TensorError.invalidArgument(op: "sliding_window_mask", detail: "needs 0 ≤ query length \(queryLength) ≤ key length \(keyLength) and a positive window, got \(window)")
+            throw TensorError.invalidArgument(op: Op.slidingWindowMask.rawValue, detail: "needs 0 ≤ query length \(queryLength) ≤ key length \(keyLength) and a positive window, got \(window)")
         }
         let attributes: [String: OpAttribute] = ["query_length": .int(queryLength), "key_length": .int(keyLength), "window": .int(window)]
-        return try OpRecording.run("sliding_window_mask", inputs: [], attributes: attributes) {
+        return try OpRecording.run(.slidingWindowMask, inputs: [], attributes: attributes) {
             let result = Tensor.zeros(shape: [queryLength, keyLength], dtype: .bool, meta: meta)
             guard !meta else { return result }
             let flags = result.rawPointer().assumingMemoryBound(to: UInt8.self)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Errors thrown by tensor operations and by safetensors reading and writing.
+/// Errors thrown by tensor operations.
 public enum TensorError: Error, LocalizedError, Equatable {
     /// The operation `op` cannot combine these shapes; `detail` says which dimensions disagree.
     case shapeMismatch(op: String, detail: String)
@@ -10,10 +10,6 @@ public enum TensorError: Error, LocalizedError, Equatable {
     case invalidArgument(op: String, detail: String)
     /// A meta tensor (shape only) was asked for its data.
     case metaTensorHasNoData(op: String)
-    /// A safetensors file is malformed; `file` names it and `detail` says what is wrong (and which tensor).
-    case invalidSafetensors(file: String, detail: String)
-    /// A file could not be opened, mapped or written.
-    case io(file: String, detail: String)
 
     public var errorDescription: String? {
         switch self {
@@ -21,8 +17,6 @@ public enum TensorError: Error, LocalizedError, Equatable {
         case let .unsupportedDType(op, argument, dtype): "\(op): \(argument) has unsupported dtype \(dtype.rawValue)"
         case let .invalidArgument(op, detail): "\(op): \(detail)"
         case let .metaTensorHasNoData(op): "\(op): a meta tensor has a shape but no data"
-        case let .invalidSafetensors(file, detail): "\(file): not a valid safetensors file: \(detail)"
-        case let .io(file, detail): "\(file): \(detail)"
         }
     }
 }

@@ -57,7 +57,7 @@ extension Graph {
 
     /// One node statement: `n3 [label="linear\n[1, 64]"];`.
     private func dotNode(_ node: Node, outputs: Set<Int>) -> String {
-        var label = node.op
+        var label = node.kind.name
         if !node.isOp, let name = node.outputs.first.flatMap({ values[$0].name }) { label += " " + name }
         for id in node.outputs { label += "\n" + Shape.describe(values[id].shape) }
         var attributes = ["label=\"\(Graph.dotEscaped(label))\""]

@@ -33,7 +33,7 @@ extension Graph {
             let value = values[id]
             return "%\(id) : " + Graph.irType(value.dtype, shape: value.shape)
         }.joined(separator: ", ")
-        line += " = " + node.op
+        line += " = " + node.kind.name
         var attributes = node.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         if !node.isOp, let name = node.outputs.first.flatMap({ values[$0].name }) {
             attributes.insert("name=" + OpAttribute.string(name).description, at: 0)

@@ -106,12 +106,12 @@ public struct Graph: Sendable, Codable, Equatable {
             if node.id != index { return "node at index \(index) has id \(node.id)" }
             for output in node.outputs {
                 guard values.indices.contains(output), values[output].producer == index else {
-                    return "node \(index) (\(node.op)) outputs %\(output), which is not a value it produces"
+                    return "node \(index) (\(node.kind.name)) outputs %\(output), which is not a value it produces"
                 }
             }
             for input in node.inputs {
                 guard values.indices.contains(input), values[input].producer < index else {
-                    return "node \(index) (\(node.op)) reads %\(input), which no earlier node produces"
+                    return "node \(index) (\(node.kind.name)) reads %\(input), which no earlier node produces"
                 }
             }
         }

@@ -1,3 +1,4 @@
+import NN
 import Tensor
 
 /// Records one forward pass of a module tree as a `Graph`, like `torch.jit.trace` with scopes.
@@ -21,12 +22,10 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
     /// The model whose modules and parameters the trace names.
     public let model: Module
 
-    /// One scope per module instance, `named_modules()` order.
+    /// The model's modules and parameters, indexed once.
+    private let index: ModuleIndex
+    /// One scope per module instance, `named_modules()` order (indexed like `index.modules`).
     private let scopes: [Scope]
-    /// Module instance → index in `scopes`.
-    private let moduleScopes: [ObjectIdentifier: Int]
-    /// Parameter instance → dotted name and index in `scopes` of the owning module.
-    private let parameterNames: [ObjectIdentifier: (name: String, scope: Int)]
 
     // State of the trace in progress.
     private var tracing = false
@@ -48,20 +47,8 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
     /// shared module or parameter).
     public init(model: Module) {
         self.model = model
-        var scopes: [Scope] = []
-        var moduleScopes: [ObjectIdentifier: Int] = [:]
-        var parameterNames: [ObjectIdentifier: (name: String, scope: Int)] = [:]
-        for (path, module) in model.namedModules() where moduleScopes[ObjectIdentifier(module)] == nil {
-            let index = scopes.count
-            moduleScopes[ObjectIdentifier(module)] = index
-            scopes.append(Scope(path: path, typeName: module.typeName))
-            for (name, parameter) in module.parameters where parameterNames[ObjectIdentifier(parameter)] == nil {
-                parameterNames[ObjectIdentifier(parameter)] = (path.isEmpty ? name : path + "." + name, index)
-            }
-        }
-        self.scopes = scopes
-        self.moduleScopes = moduleScopes
-        self.parameterNames = parameterNames
+        index = ModuleIndex(model)
+        scopes = index.scopes
     }
 
     /// Traces `forward` on `model` (see `trace(inputs:_:)`).
@@ -90,7 +77,7 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
         defer { end() }
 
         let stamped = inputs.map { name, tensor in
-            stampedSource(Node.Source.input, tensor, name: name, scope: nil)
+            stampedSource(.input, tensor, name: name, scope: nil)
         }
         let output: R
         do {
@@ -117,13 +104,13 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
 
     // MARK: OpRecorder
 
-    public func record(op: String, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> [Int] {
+    public func record(op: Op, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> [Int] {
         precondition(tracing, "Tracer received op \(op) outside trace(inputs:_:)")
         firstExitSinceLastEvent = nil
         var inputIDs: [Int] = []
         inputIDs.reserveCapacity(inputs.count)
         for tensor in inputs {
-            inputIDs.append(tracedID(tensor) ?? stampedSource(Node.Source.constant, tensor, name: nil, scope: scope).traceID!)
+            inputIDs.append(tracedID(tensor) ?? stampedSource(.constant, tensor, name: nil, scope: scope).traceID!)
         }
         let nodeIndex = nodes.count
         var outputIDs: [Int] = []
@@ -132,7 +119,7 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
             outputIDs.append(values.count)
             values.append(Value(id: values.count, shape: tensor.shape, dtype: tensor.dtype, producer: nodeIndex))
         }
-        nodes.append(Node(id: nodeIndex, op: op, inputs: inputIDs, outputs: outputIDs, attributes: attributes, scope: scope))
+        nodes.append(Node(id: nodeIndex, kind: .op(op), inputs: inputIDs, outputs: outputIDs, attributes: attributes, scope: scope))
         return outputIDs
     }
 
@@ -141,12 +128,12 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
     public func enter(_ module: Module) {
         precondition(tracing, "Tracer entered \(module.typeName) outside trace(inputs:_:)")
         firstExitSinceLastEvent = nil
-        let index = moduleScopes[ObjectIdentifier(module)]
-        if index == nil {
+        let position = index.position(of: module)
+        if position == nil {
             problems.append(.unregisteredModule(typeName: module.typeName, parentPath: scope?.path))
         }
         // An unregistered module's ops stay in its parent's scope (the trace fails anyway).
-        let scopeIndex = index ?? stack.last?.scope
+        let scopeIndex = position ?? stack.last?.scope
         stack.append((ObjectIdentifier(module), scopeIndex))
         scope = scopeIndex.map { scopes[$0] }
     }
@@ -158,7 +145,7 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
             return
         }
         if firstExitSinceLastEvent == nil {
-            firstExitSinceLastEvent = .some(moduleScopes[ObjectIdentifier(module)].map { scopes[$0] })
+            firstExitSinceLastEvent = .some(index.position(of: module).map { scopes[$0] })
         }
         stack.removeLast()
         scope = stack.last?.scope.map { scopes[$0] }
@@ -175,16 +162,16 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
         }
         let owner: Scope?
         let name: String?
-        if let entry = parameterNames[key] {
-            owner = scopes[entry.scope]
+        if let entry = index.entry(of: parameter) {
+            owner = scopes[entry.module]
             name = entry.name
         } else {
-            let moduleScope = moduleScopes[ObjectIdentifier(module)].map { scopes[$0] }
+            let moduleScope = index.position(of: module).map { scopes[$0] }
             problems.append(.unregisteredParameter(modulePath: moduleScope?.path, moduleType: module.typeName, shape: tensor.shape))
             owner = moduleScope ?? scope
             name = nil
         }
-        tensor = stampedSource(Node.Source.parameter, tensor, name: name, scope: owner)
+        tensor = stampedSource(.parameter, tensor, name: name, scope: owner)
         parameterValues[key] = tensor.traceID
         return tensor
     }
@@ -200,7 +187,7 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
         values.reserveCapacity(capacity)
         stack = []
         scope = nil
-        parameterValues = Dictionary(minimumCapacity: parameterNames.count)
+        parameterValues = Dictionary(minimumCapacity: index.parameterCount)
         problems = []
         firstExitSinceLastEvent = nil
     }
@@ -230,13 +217,13 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
         return value.shape == tensor.shape && value.dtype == tensor.dtype ? id : nil
     }
 
-    /// Appends a node of kind `op` (`input`, `param`, `constant`) producing one value for `tensor`
+    /// Appends a source node of `kind` (`input`, `parameter`, `constant`) producing one value for `tensor`
     /// and returns `tensor` stamped with that value's id.
-    private func stampedSource(_ op: String, _ tensor: Tensor, name: String?, scope: Scope?) -> Tensor {
+    private func stampedSource(_ kind: Node.Kind, _ tensor: Tensor, name: String?, scope: Scope?) -> Tensor {
         let nodeIndex = nodes.count
         let id = values.count
         values.append(Value(id: id, shape: tensor.shape, dtype: tensor.dtype, producer: nodeIndex, name: name))
-        nodes.append(Node(id: nodeIndex, op: op, inputs: [], outputs: [id], scope: scope))
+        nodes.append(Node(id: nodeIndex, kind: kind, inputs: [], outputs: [id], scope: scope))
         var stamped = tensor
         stamped.traceID = id
         return stamped

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Testing
 import Tensor
@@ -114,7 +115,7 @@ import Tracer
         let leaves = model.namedModules().filter { $0.module.children.isEmpty && !$0.path.hasSuffix("attention.self.dropout") }
         #expect(leaves.map(\.path).filter { !called.contains($0) } == [])
         let layers = 3
-        #expect(graph.nodes.filter { $0.op == "matmul" }.count == 2 * layers)
+        #expect(graph.nodes.filter { $0.op == .matmul }.count == 2 * layers)
         // Every parameter of the tree is read.
         #expect(graph.parameterValues.count == model.namedParameters().count)
     }

@@ -1,7 +1,8 @@
+import Formats
 import Foundation
-import Testing
 import Tensor
 import TestFixtures
+import Testing
 import Tracer
 @testable import Models
 

@@ -1,4 +1,6 @@
+import Formats
 import Foundation
+import NN
 import Testing
 import Tensor
 import Tracer
@@ -80,7 +82,7 @@ import TestFixtures
         let metaGraph = try FixtureTraces.placeholderTrace(fixture, meta: true)
         #expect(realGraph.irLines() == metaGraph.irLines())
         let layers = try loaded(fixture).namedModules().filter { ["OPTDecoderLayer", "GPT2Block", "GPTJBlock"].contains($0.module.typeName) }.count
-        #expect(metaGraph.nodes.filter { $0.op == "matmul" }.count == 2 * layers)
+        #expect(metaGraph.nodes.filter { $0.op == .matmul }.count == 2 * layers)
     }
 
     // MARK: Attention mask

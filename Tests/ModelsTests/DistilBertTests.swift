@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Testing
 import Tensor
@@ -58,7 +59,7 @@ import Tracer
         // Hugging Face's eager attention applies functional dropout, never `attention.dropout`.
         let leaves = model.namedModules().filter { $0.module.children.isEmpty && !$0.path.hasSuffix("attention.dropout") }
         #expect(leaves.map(\.path).filter { !called.contains($0) } == [])
-        #expect(graph.nodes.filter { $0.op == "matmul" }.count == 2 * 3)
+        #expect(graph.nodes.filter { $0.op == .matmul }.count == 2 * 3)
         #expect(graph.parameterValues.count == model.namedParameters().count)
     }
 

@@ -1,4 +1,5 @@
 import Models
+import NN
 import Tensor
 import Testing
 import TestFixtures
@@ -15,7 +16,7 @@ import Tracer
         let checkpoint = try Checkpoint(directory: Fixtures.model(name))
         let model = try Architectures.build(config: checkpoint.config, parameterNames: checkpoint.tensorNames)
         let linearModules = model.namedModules().filter { $0.module is Linear || $0.module is Conv1D }.map(\.path)
-        let linearNodes = graph.nodes.filter { $0.op == "linear" }
+        let linearNodes = graph.nodes.filter { $0.op == .linear }
         #expect(linearNodes.allSatisfy { ["Linear", "Conv1D"].contains($0.scope?.typeName ?? "") },
                 "\(name): a linear op ran outside a Linear/Conv1D module")
         let calledPaths = linearNodes.compactMap { $0.scope?.path }
@@ -27,7 +28,7 @@ import Tracer
     func metaTraceEqualsRealTrace(_ name: String) throws {
         let real = try FixtureTraces.placeholderTrace(name, meta: false)
         let meta = try FixtureTraces.placeholderTrace(name, meta: true)
-        #expect(meta.nodes.map(\.op) == real.nodes.map(\.op), "\(name): op sequences differ")
+        #expect(meta.nodes.map(\.kind.name) == real.nodes.map(\.kind.name), "\(name): op sequences differ")
         #expect(meta.nodes.map(\.scope) == real.nodes.map(\.scope), "\(name): scopes differ")
         #expect(meta.values.map(\.shape) == real.values.map(\.shape), "\(name): shapes differ")
         #expect(meta.irLines() == real.irLines(), "\(name): IR differs")

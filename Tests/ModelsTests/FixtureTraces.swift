@@ -1,4 +1,6 @@
+import Formats
 import Models
+import NN
 import TestFixtures
 import Tracer
 
@@ -16,8 +18,6 @@ enum FixtureTraces {
             model = try checkpoint.loadModel()
         }
         let inputs = try PlaceholderInputs.make(for: model, shape: nil, dtype: nil, meta: meta)
-        return try Tracer.trace(model: model, inputs: inputs.entries) { stamped in
-            try model.forward(ModelInputs(zip(inputs.entries, stamped).map { ($0.0.name, $0.1) }))
-        }.graph
+        return try model.trace(inputs)
     }
 }

@@ -1,4 +1,6 @@
+import Formats
 import Foundation
+import NN
 import Testing
 import Tensor
 import TestFixtures
@@ -97,8 +99,8 @@ import Tracer
         let realGraph = try FixtureTraces.placeholderTrace(name, meta: false)
         let metaGraph = try FixtureTraces.placeholderTrace(name, meta: true)
         #expect(realGraph.irLines() == metaGraph.irLines())
-        #expect(metaGraph.nodes.filter { $0.op == "matmul" }.count == 2 * 2)
-        #expect(metaGraph.nodes.filter { $0.op == "linear" }.count == 2 * 7 + 1)
+        #expect(metaGraph.nodes.filter { $0.op == .matmul }.count == 2 * 2)
+        #expect(metaGraph.nodes.filter { $0.op == .linear }.count == 2 * 7 + 1)
     }
 
     @Test func tiedModelTracesInMetaMode() throws {
@@ -106,7 +108,7 @@ import Tracer
         let inputs = try PlaceholderInputs.make(for: model, shape: nil, dtype: nil, meta: true)
         let (output, graph) = try Tracer.trace(model: model, inputs: inputs.entries) { try model.forward(ModelInputs([("input_ids", $0[0])])) }
         #expect(output.shape == [1, 16, 1000])
-        #expect(graph.nodes.last?.op == "linear")
+        #expect(graph.nodes.last?.op == .linear)
     }
 
     @Test func llama70BShapedConfigBuildsAndRunsInMetaModeWithoutAllocatingWeights() throws {

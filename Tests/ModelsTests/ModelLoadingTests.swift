@@ -3,7 +3,6 @@ import Models
 import Tensor
 import Testing
 import TestFixtures
-import Tracer
 
 /// Meta mode: the model is built and checked against the safetensors headers without reading a weight.
 @Suite struct ModelLoadingTests {

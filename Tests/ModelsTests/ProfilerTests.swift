@@ -1,4 +1,7 @@
+import Formats
 import Models
+import NN
+import Profiler
 import Tensor
 import Testing
 import TestFixtures
@@ -24,17 +27,15 @@ import Tracer
     }
 
     static func graph(_ model: any TransformerModel, _ inputs: ModelInputs) throws -> Graph {
-        try Tracer.trace(model: model, inputs: inputs.entries) { stamped in
-            try model.forward(ModelInputs(zip(inputs.entries, stamped).map { ($0.0.name, $0.1) }))
-        }.graph
+        try model.trace(inputs)
     }
 
     @Test(arguments: cases)
     func opCallsPerForwardEqualTheTracedGraphsOpCounts(_ name: String) throws {
         let (model, inputs) = try Self.load(name)
         var expected: [String: Int] = [:]
-        for node in try Self.graph(model, inputs).nodes where !["input", "param", "constant"].contains(node.op) {
-            expected[node.op, default: 0] += 1
+        for node in try Self.graph(model, inputs).nodes where node.isOp {
+            expected[node.kind.name, default: 0] += 1
         }
         let report = try Self.profile(model, inputs).report(by: .op)
         let counted = Dictionary(uniqueKeysWithValues: report.rows.map { ($0.name, $0.calls) })
@@ -87,7 +88,7 @@ import Tracer
                 (inFeatures, outFeatures) = (weight[0], weight[1])
             } else { continue }
             // The rows the module saw, from the traced graph (independent of the profiler).
-            guard let node = graph.nodes.first(where: { $0.op == "linear" && $0.scope?.path == path }) else { continue }
+            guard let node = graph.nodes.first(where: { $0.op == .linear && $0.scope?.path == path }) else { continue }
             let rows = Shape.elementCount(graph.values[node.inputs[0]].shape) / inFeatures
             #expect(report.row(path)?.flops == Double(2 * rows * inFeatures * outFeatures), "\(name) \(path)")
         }

@@ -1,8 +1,8 @@
+import Formats
 import Foundation
 import Models
 import Tensor
 import TestFixtures
-import Tracer
 
 /// Runs a fixture checkpoint and compares it with what PyTorch and INC computed on it.
 enum ReferenceChecks {

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Testing
 import Tensor
@@ -93,8 +94,8 @@ import TestFixtures
         let called = Set(graph.nodes.filter(\.isOp).compactMap { $0.scope?.path })
         let leaves = model.namedModules().filter { $0.module.children.isEmpty }
         #expect(leaves.map(\.path).filter { !called.contains($0) } == [])
-        #expect(graph.nodes.filter { $0.op == "matmul" }.count == 2 * 3)
-        #expect(graph.nodes.filter { $0.op == "conv2d" }.count == 1)
+        #expect(graph.nodes.filter { $0.op == .matmul }.count == 2 * 3)
+        #expect(graph.nodes.filter { $0.op == .conv2d }.count == 1)
         #expect(graph.parameterValues.count == model.namedParameters().count)
     }
 

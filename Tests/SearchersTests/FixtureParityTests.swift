@@ -10,7 +10,7 @@ import TestFixtures
     static func report(_ name: String) throws -> [String: Any] {
         let checkpoint = try Checkpoint(directory: Fixtures.model(name))
         let model = try checkpoint.loadModel()
-        let trace = try TraceSearcher(model: model, inputs: PlaceholderInputs.make(for: model, shape: nil, dtype: nil))
+        let trace = try TraceSearcher(model: model, graph: model.trace(PlaceholderInputs.make(for: model, shape: nil, dtype: nil)))
         let data = Data(try SearchReport(trace: trace).json().utf8)
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }

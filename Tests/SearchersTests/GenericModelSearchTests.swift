@@ -1,3 +1,4 @@
+import NN
 import Searchers
 import Tensor
 import Testing
@@ -35,7 +36,7 @@ import Tracer
 
     static func search(_ block: Block, width: Int) throws -> SearchReport {
         let input = Tensor.meta(shape: [1, 5, width])
-        let trace = try TraceSearcher(module: block, inputs: [("x", input)]) { try block.forward($0[0]) }
+        let trace = TraceSearcher(model: block, graph: try Tracer.trace(model: block, inputs: [("x", input)]) { try block.forward($0[0]) }.graph)
         return try SearchReport(trace: trace, explain: true)
     }
 
@@ -67,7 +68,7 @@ import Tracer
 
     @Test func modelWithoutAttentionOrPairsReportsNone() throws {
         let single = Linear(inFeatures: 4, outFeatures: 2)
-        let trace = try TraceSearcher(module: single, inputs: [("x", .meta(shape: [1, 4]))]) { try single($0[0]) }
+        let trace = TraceSearcher(model: single, graph: try Tracer.trace(model: single, inputs: [("x", .meta(shape: [1, 4]))]) { try single($0[0]) }.graph)
         let report = try SearchReport(trace: trace)
         #expect(report.linear2linear == [])
         #expect(report.mha == [])

@@ -21,7 +21,7 @@ import Testing
         try Data(config.utf8).write(to: folder.appendingPathComponent("config.json"))
         let loaded = try ModelLoading.load(folder)
         #expect(loaded.isMeta)
-        let trace = try TraceSearcher(model: loaded.model, inputs: PlaceholderInputs.make(for: loaded.model, shape: nil, dtype: nil, meta: true))
+        let trace = try TraceSearcher(model: loaded.model, graph: loaded.model.trace(PlaceholderInputs.make(for: loaded.model, shape: nil, dtype: nil, meta: true)))
         let report = try SearchReport(trace: trace)
         let pairs = try #require(report.linear2linear)
         #expect(pairs.count == 80)

@@ -1,8 +1,8 @@
 import Models
+import NN
 import Searchers
 import Testing
 import TestFixtures
-import Tracer
 
 @Suite struct RecipeSearcherTests {
     /// INC's own example recipe on BERT returns the 4 linears of every layer.

@@ -1,11 +1,12 @@
+import Formats
 import Foundation
 import Models
+import NN
 import Searchers
 import Slim
 import Tensor
 import Testing
 import TestFixtures
-import Tracer
 
 /// Every architecture slimtrace builds loads its slimmed checkpoint (sizes from the tensors) and
 /// gives the outputs it gave before: each fixture is pruned in the test (half of every safe
@@ -37,7 +38,7 @@ import Tracer
         let source = try Checkpoint(directory: Fixtures.model(name))
         let model = try source.loadModel()
         let inputs = try SlimTestSupport.referenceInputs(name)
-        let trace = try TraceSearcher(model: model, inputs: PlaceholderInputs.make(for: model, shape: nil, dtype: nil))
+        let trace = try TraceSearcher(model: model, graph: model.trace(PlaceholderInputs.make(for: model, shape: nil, dtype: nil)))
         var pruned = 0
         for finding in Linear2LinearSearcher(trace: trace).search() where finding.safe {
             let root = try ModulePaths.attribute(of: model, path: finding.rootLinear)
@@ -91,7 +92,7 @@ import Tracer
         #expect(difference <= 1e-5, "\(name): \(difference)")
         // Traced and searched again: every attention block reports its remaining heads, each of
         // the head size it had before.
-        let again = try TraceSearcher(model: slimmed, inputs: PlaceholderInputs.make(for: slimmed, shape: nil, dtype: nil))
+        let again = try TraceSearcher(model: slimmed, graph: slimmed.trace(PlaceholderInputs.make(for: slimmed, shape: nil, dtype: nil)))
         let slimmedBlocks = SelfMHASearcher(trace: again).search()
         #expect(slimmedBlocks.count == blocks.count)
         for (block, (original, change)) in zip(slimmedBlocks, zip(blocks, report.changes.filter { $0.kind == .heads })) {

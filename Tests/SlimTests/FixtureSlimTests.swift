@@ -2,6 +2,7 @@ import Foundation
 import Models
 import Searchers
 import Slim
+import SlimtraceCLI
 import Tensor
 import Testing
 import TestFixtures
@@ -129,7 +130,7 @@ import TestFixtures
         let logits = try model.forward(SlimTestSupport.referenceInputs("bert-pruned"))
         #expect(logits.shape == [1, 3])
 
-        let trace = try TraceSearcher(model: model, inputs: PlaceholderInputs.make(for: model, shape: nil, dtype: nil))
+        let trace = try TraceSearcher(model: model, graph: model.trace(PlaceholderInputs.make(for: model, shape: nil, dtype: nil)))
         let pairs = Linear2LinearSearcher(trace: trace).search()
         #expect(pairs.filter(\.safe).map(\.rootLinear) == ["bert.encoder.layer.0.output.dense", "bert.encoder.layer.1.output.dense"])
         let blocks = SelfMHASearcher(trace: trace).search()

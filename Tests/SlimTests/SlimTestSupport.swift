@@ -1,9 +1,9 @@
+import Formats
 import Foundation
 import Models
 import Slim
 import Tensor
 import TestFixtures
-import Tracer
 
 /// Helpers for the slim tests: temporary folders, fixture inputs, pruned copies of fixtures.
 enum SlimTestSupport {

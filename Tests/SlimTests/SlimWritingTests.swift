@@ -1,6 +1,8 @@
+import Formats
 import Foundation
 import Models
 import Slim
+import SlimtraceCLI
 import Tensor
 import Testing
 import TestFixtures

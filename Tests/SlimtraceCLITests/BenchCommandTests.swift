@@ -1,9 +1,9 @@
 import Foundation
 import Models
+import Profiler
 import SlimtraceCLI
 import Testing
 import TestFixtures
-import Tracer
 
 /// `slimtrace bench`: the profile of a real forward as a table or JSON, side by side with a second
 /// checkpoint under --compare. No timing is asserted (machines are noisy), only what is counted.

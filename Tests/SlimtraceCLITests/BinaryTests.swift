@@ -1,9 +1,10 @@
+import Formats
 import Foundation
 import Models
 import SlimtraceCLI
 import Tensor
-import Testing
 import TestFixtures
+import Testing
 
 /// The built `slimtrace` executable: next to this test bundle (the test target depends on the
 /// executable, so `swift test` builds it there), else in the package's `.build/debug`. Nil when

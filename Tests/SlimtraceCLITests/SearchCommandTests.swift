@@ -20,7 +20,7 @@ import TestFixtures
     /// The library's report for the same fixture and placeholder.
     private func libraryReport(_ name: String) throws -> SearchReport {
         let model = try Checkpoint(directory: Fixtures.model(name)).loadModel()
-        return try SearchReport(trace: TraceSearcher(model: model, inputs: PlaceholderInputs.make(for: model, shape: nil, dtype: nil)))
+        return try SearchReport(trace: TraceSearcher(model: model, graph: model.trace(PlaceholderInputs.make(for: model, shape: nil, dtype: nil))))
     }
 
     @Test func searchIsTheDefaultCommandAndItsJSONHoldsTheLibraryFindings() throws {

@@ -17,9 +17,9 @@ import Testing
         private(set) var entries: [Entry] = []
         private var nextID = 100
 
-        func record(op: String, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> [Int] {
+        func record(op: Op, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> [Int] {
             let ids = outputs.map { _ in defer { nextID += 1 }; return nextID }
-            entries.append(Entry(op: op, inputIDs: inputs.map(\.traceID), outputIDs: ids, outputShapes: outputs.map(\.shape),
+            entries.append(Entry(op: op.rawValue, inputIDs: inputs.map(\.traceID), outputIDs: ids, outputShapes: outputs.map(\.shape),
                                  attributes: attributes))
             return ids
         }
@@ -63,11 +63,11 @@ import Testing
         let recorder = Recorder()
         let x = try Tensor([1, -2, 3, -4, 5, -6], shape: [2, 3])
         let output = try OpRecording.withRecorder(recorder) {
-            try OpRecording.run("composite", inputs: [x], attributes: ["k": .int(3)]) {
+            try OpRecording.run(.linear, inputs: [x], attributes: ["k": .int(3)]) {
                 try x.transpose(0, 1).reshape([6]).gelu().softmax()
             }
         }
-        #expect(recorder.ops == ["composite"])
+        #expect(recorder.ops == ["linear"])
         #expect(recorder.entries.first?.attributes == ["k": .int(3)])
         #expect(output.traceID == 100)
     }

@@ -38,8 +38,8 @@ private func traceTwoLayer() throws -> Graph {
     }
 
     @Test func irPrintsMultipleOutputsAndSortedAttributes() throws {
-        let x = Node(id: 0, op: "input", inputs: [], outputs: [0])
-        let split = Node(id: 1, op: "split", inputs: [0, 0], outputs: [1, 2], attributes: ["sizes": .ints([2, 2]), "dim": .int(-1)],
+        let x = Node(id: 0, kind: .input, inputs: [], outputs: [0])
+        let split = Node(id: 1, kind: .op(.split), inputs: [0, 0], outputs: [1, 2], attributes: ["sizes": .ints([2, 2]), "dim": .int(-1)],
                          scope: Scope(path: "a.b", typeName: "Split"))
         let graph = try Graph(nodes: [x, split], values: [
             Value(id: 0, shape: [4], dtype: .bool, producer: 0, name: "mask"),
@@ -69,8 +69,8 @@ private func traceTwoLayer() throws -> Graph {
     }
 
     @Test func jsonKeepsInfiniteAttributes() throws {
-        let x = Node(id: 0, op: "input", inputs: [], outputs: [0])
-        let fill = Node(id: 1, op: "masked_fill", inputs: [0], outputs: [1], attributes: ["value": .float(-.infinity)])
+        let x = Node(id: 0, kind: .input, inputs: [], outputs: [0])
+        let fill = Node(id: 1, kind: .op(.maskedFill), inputs: [0], outputs: [1], attributes: ["value": .float(-.infinity)])
         let graph = try Graph(nodes: [x, fill], values: [
             Value(id: 0, shape: [2], dtype: .f32, producer: 0, name: "x"),
             Value(id: 1, shape: [2], dtype: .f32, producer: 1),
@@ -108,16 +108,16 @@ private func traceTwoLayer() throws -> Graph {
     }
 
     @Test func dotEscapesQuotesAndBackslashes() throws {
-        let x = Node(id: 0, op: "input", inputs: [], outputs: [0])
-        let odd = Node(id: 1, op: "we\"ird\\op", inputs: [0], outputs: [1], scope: Scope(path: "a\"b", typeName: "Q\"uote"))
+        let x = Node(id: 0, kind: .input, inputs: [], outputs: [0])
+        let odd = Node(id: 1, kind: .op(.relu), inputs: [0], outputs: [1], scope: Scope(path: "a\"b\\c", typeName: "Q\"uote"))
         let graph = try Graph(nodes: [x, odd], values: [
             Value(id: 0, shape: [1], dtype: .f32, producer: 0, name: "in\"put"),
             Value(id: 1, shape: [1], dtype: .f32, producer: 1),
         ])
         let dot = graph.dot
         #expect(dot.contains(#"label="input in\"put\n[1]""#))
-        #expect(dot.contains(#"label="we\"ird\\op\n[1]""#))
-        #expect(dot.contains(#"label="a\"b (Q\"uote)";"#))
+        #expect(dot.contains(#"label="relu\n[1]""#))
+        #expect(dot.contains(#"label="a\"b\\c (Q\"uote)";"#))
         #expect(dot.contains("n0 -> n1;"))
     }
 }

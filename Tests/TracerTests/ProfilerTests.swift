@@ -1,7 +1,8 @@
 import Foundation
+@testable import Profiler
+import SlimtraceCLI
 import Tensor
 import Testing
-@testable import Tracer
 
 /// The profiler on toy models: attribution to the innermost module, FLOP rules, call counts,
 /// failed forwards, the report's JSON and tables. No timing is asserted.
@@ -61,21 +62,21 @@ import Testing
         let a = Tensor.meta(shape: [2, 3, 5, 7], dtype: .f32)
         let b = Tensor.meta(shape: [2, 3, 7, 11], dtype: .f32)
         let product = Tensor.meta(shape: [2, 3, 5, 11], dtype: .f32)
-        #expect(OpFLOPs.count(op: "matmul", inputs: [a, b], outputs: [product], attributes: [:]) == 2 * 6 * 5 * 7 * 11)
+        #expect(OpFLOPs.count(op: .matmul, inputs: [a, b], outputs: [product], attributes: [:]) == 2 * 6 * 5 * 7 * 11)
         let x = Tensor.meta(shape: [4, 6, 16], dtype: .f32)
         let outIn = Tensor.meta(shape: [32, 16], dtype: .f32)
         let inOut = Tensor.meta(shape: [16, 32], dtype: .f32)
         let y = Tensor.meta(shape: [4, 6, 32], dtype: .f32)
-        #expect(OpFLOPs.count(op: "linear", inputs: [x, outIn], outputs: [y], attributes: [:]) == 2 * 24 * 16 * 32)
-        #expect(OpFLOPs.count(op: "linear", inputs: [x, inOut], outputs: [y], attributes: ["layout": .string("inOut")]) == 2 * 24 * 16 * 32)
+        #expect(OpFLOPs.count(op: .linear, inputs: [x, outIn], outputs: [y], attributes: [:]) == 2 * 24 * 16 * 32)
+        #expect(OpFLOPs.count(op: .linear, inputs: [x, inOut], outputs: [y], attributes: ["layout": .string("inOut")]) == 2 * 24 * 16 * 32)
         let image = Tensor.meta(shape: [2, 3, 32, 32], dtype: .f32)
         let kernel = Tensor.meta(shape: [8, 3, 4, 4], dtype: .f32)
         let patches = Tensor.meta(shape: [2, 8, 8, 8], dtype: .f32)
-        #expect(OpFLOPs.count(op: "conv2d", inputs: [image, kernel], outputs: [patches], attributes: [:]) == 2 * 2 * 8 * 8 * 8 * 3 * 4 * 4)
-        #expect(OpFLOPs.count(op: "softmax", inputs: [y], outputs: [y], attributes: [:]) == y.elementCount)
-        #expect(OpFLOPs.count(op: "sum", inputs: [y], outputs: [x], attributes: [:]) == y.elementCount)
-        #expect(OpFLOPs.count(op: "reshape", inputs: [y], outputs: [y], attributes: [:]) == 0)
-        #expect(OpFLOPs.count(op: "some_new_op", inputs: [y], outputs: [y], attributes: [:]) == 0)
+        #expect(OpFLOPs.count(op: .conv2d, inputs: [image, kernel], outputs: [patches], attributes: [:]) == 2 * 2 * 8 * 8 * 8 * 3 * 4 * 4)
+        #expect(OpFLOPs.count(op: .softmax, inputs: [y], outputs: [y], attributes: [:]) == y.elementCount)
+        #expect(OpFLOPs.count(op: .sum, inputs: [y], outputs: [x], attributes: [:]) == y.elementCount)
+        #expect(OpFLOPs.count(op: .reshape, inputs: [y], outputs: [y], attributes: [:]) == 0)
+        #expect(OpFLOPs.count(op: .arange, inputs: [y], outputs: [y], attributes: [:]) == 0)
     }
 
     @Test func parametersAreReadUnchangedAndOutputsMatchAnUnprofiledForward() throws {

@@ -1,6 +1,6 @@
 import Foundation
+import NN
 import Tensor
-import Tracer
 
 /// Deterministic, non-trivial values for a tensor of `shape`.
 func ramp(_ shape: [Int], seed: Float) throws -> Tensor {

@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Testing
 import Tensor
 import Tracer
@@ -17,14 +18,14 @@ private let blockOps = ["param", "param", "linear", "gelu", "param", "param", "l
 @Suite struct TracerTests {
     @Test func recordsOpsInExecutionOrderWithParametersWhereFirstRead() throws {
         let (_, _, graph) = try traceToyMLP(meta: false)
-        #expect(graph.nodes.map(\.op) == ["input"] + blockOps + blockOps + ["param", "param", "linear"])
+        #expect(graph.nodes.map(\.kind.name) == ["input"] + blockOps + blockOps + ["param", "param", "linear"])
         #expect(graph.nodes.enumerated().allSatisfy { $0.offset == $0.element.id })
         #expect(graph.values.enumerated().allSatisfy { $0.offset == $0.element.id })
     }
 
     @Test func eachOpIsScopedToTheInnermostModuleWithItsPathAndClass() throws {
         let (_, _, graph) = try traceToyMLP(meta: false)
-        let scoped = graph.nodes.filter(\.isOp).map { "\($0.op)@\($0.scope?.path ?? "nil"):\($0.scope?.typeName ?? "nil")" }
+        let scoped = graph.nodes.filter(\.isOp).map { "\($0.kind.name)@\($0.scope?.path ?? "nil"):\($0.scope?.typeName ?? "nil")" }
         var expected: [String] = []
         for layer in 0..<2 {
             let p = "layers.\(layer)"
@@ -40,7 +41,7 @@ private let blockOps = ["param", "param", "linear", "gelu", "param", "param", "l
     @Test func oneLinearNodePerLinearCallNamedByItsModulePath() throws {
         let (model, _, graph) = try traceToyMLP(meta: false)
         let linearPaths = model.namedModules().filter { $0.module is Linear }.map(\.path)
-        let linearNodes = graph.nodes.filter { $0.op == "linear" }
+        let linearNodes = graph.nodes.filter { $0.op == .linear }
         #expect(linearNodes.compactMap(\.scope?.path) == linearPaths)
         // Each linear reads (data, weight, bias), the parameters being its own module's.
         for node in linearNodes {
@@ -74,12 +75,12 @@ private let blockOps = ["param", "param", "linear", "gelu", "param", "param", "l
         let x = graph.inputValues[0].id
         // The block input feeds fc1 and the residual add.
         let xUsers = graph.users(of: x).map { graph.nodes[$0] }
-        #expect(xUsers.map(\.op) == ["linear", "add"])
+        #expect(xUsers.map(\.kind.name) == ["linear", "add"])
         #expect(xUsers.map { $0.scope!.path } == ["layers.0.fc1", "layers.0"])
         // fc1's output feeds gelu only; gelu's output is produced by gelu and read by fc2.
         let fc1 = xUsers[0]
         let gelu = graph.nodes[try #require(graph.users(of: fc1.outputs[0]).first)]
-        #expect(graph.users(of: fc1.outputs[0]).count == 1 && gelu.op == "gelu")
+        #expect(graph.users(of: fc1.outputs[0]).count == 1 && gelu.op == .gelu)
         #expect(graph.producer(of: gelu.outputs[0]) == gelu)
         #expect(graph.users(of: gelu.outputs[0]).map { graph.nodes[$0].scope!.path } == ["layers.0.fc2"])
         // Every input of every node is produced earlier; users are ascending.
@@ -101,7 +102,7 @@ private let blockOps = ["param", "param", "linear", "gelu", "param", "param", "l
         let real = try traceToyMLP(meta: false)
         let meta = try traceToyMLP(meta: true)
         #expect(!real.output.isMeta && meta.output.isMeta)
-        #expect(meta.graph.nodes.map(\.op) == real.graph.nodes.map(\.op))
+        #expect(meta.graph.nodes.map(\.kind.name) == real.graph.nodes.map(\.kind.name))
         #expect(meta.graph.nodes.map(\.scope) == real.graph.nodes.map(\.scope))
         #expect(meta.graph.values.map(\.shape) == real.graph.values.map(\.shape))
         #expect(meta.graph == real.graph)
@@ -122,7 +123,7 @@ private let blockOps = ["param", "param", "linear", "gelu", "param", "param", "l
         let constant = try #require(graph.nodes.first { $0.isConstant })
         #expect(constant.inputs.isEmpty && constant.scope == Scope(path: "", typeName: "TwoLayer"))
         #expect(graph.values[constant.outputs[0]].shape == [4])
-        #expect(graph.users(of: constant.outputs[0]).map { graph.nodes[$0].op } == ["add"])
+        #expect(graph.users(of: constant.outputs[0]).map { graph.nodes[$0].kind.name } == ["add"])
     }
 
     @Test func aSharedParameterIsOneParamNodeUnderItsFirstName() throws {
@@ -134,7 +135,7 @@ private let blockOps = ["param", "param", "linear", "gelu", "param", "param", "l
         #expect(graph.values[params[0].outputs[0]].name == "embed.weight")
         #expect(params[0].scope == Scope(path: "embed", typeName: "Embedding"))
         let head = graph.producer(of: try #require(output.traceID))
-        #expect(head.op == "linear" && head.scope?.path == "lm_head" && head.inputs[1] == params[0].outputs[0])
+        #expect(head.op == .linear && head.scope?.path == "lm_head" && head.inputs[1] == params[0].outputs[0])
     }
 
     @Test func anErrorInsideAModuleLeavesNoOpenScopeAndNamesTheModule() throws {
@@ -167,8 +168,8 @@ private let blockOps = ["param", "param", "linear", "gelu", "param", "param", "l
         // The same tracer traces cleanly afterwards.
         model.faulty.fails = false
         let (_, graph) = try tracer.trace(inputs: [("x", Tensor.meta(shape: [1, 4]))]) { try model($0[0]) }
-        #expect(graph.nodes.filter(\.isOp).map(\.op) == ["linear", "relu", "linear"])
-        #expect(graph.nodes.first { $0.op == "relu" }?.scope?.path == "faulty")
+        #expect(graph.nodes.filter(\.isOp).map(\.kind.name) == ["linear", "relu", "linear"])
+        #expect(graph.nodes.first { $0.op == .relu }?.scope?.path == "faulty")
         #expect(tracer.openScopeCount == 0)
     }
 
@@ -231,12 +232,12 @@ private let blockOps = ["param", "param", "linear", "gelu", "param", "param", "l
     }
 
     @Test func inconsistentGraphsAreRejected() {
-        let input = Node(id: 0, op: "input", inputs: [], outputs: [0])
+        let input = Node(id: 0, kind: .input, inputs: [], outputs: [0])
         let value = Value(id: 0, shape: [1], dtype: .f32, producer: 0, name: "x")
         #expect(throws: Never.self) { try Graph(nodes: [input], values: [value]) }
         // A node reading a value produced later.
-        let early = Node(id: 0, op: "relu", inputs: [1], outputs: [0])
-        let late = Node(id: 1, op: "input", inputs: [], outputs: [1])
+        let early = Node(id: 0, kind: .op(.relu), inputs: [1], outputs: [0])
+        let late = Node(id: 1, kind: .input, inputs: [], outputs: [1])
         let values = [Value(id: 0, shape: [1], dtype: .f32, producer: 0), Value(id: 1, shape: [1], dtype: .f32, producer: 1)]
         #expect(throws: GraphError.self) { try Graph(nodes: [early, late], values: values) }
         #expect(throws: GraphError.self) { try Graph(nodes: [input], values: [value], outputs: [3]) }
@@ -251,7 +252,7 @@ private let blockOps = ["param", "param", "linear", "gelu", "param", "param", "l
             try model(inputs[0] + old)
         }
         let add = graph.nodes[1 + 1]
-        #expect(graph.nodes.prefix(3).map(\.op) == ["input", "constant", "add"])
+        #expect(graph.nodes.prefix(3).map(\.kind.name) == ["input", "constant", "add"])
         #expect(add.inputs == [0, 1] && oldID > 1)
     }
 

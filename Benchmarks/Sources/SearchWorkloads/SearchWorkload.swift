@@ -24,6 +24,7 @@ public struct SearchWorkload: Sendable {
     public func run() throws -> SearchReport {
         let model = try Architectures.build(config: config, parameterNames: [])
         let inputs = try PlaceholderInputs.make(for: model, shape: nil, dtype: nil, meta: true)
-        return try SearchReport(trace: TraceSearcher(model: model, inputs: inputs))
+        let traced = try model.traceFirstThatRuns([inputs])
+        return try SearchReport(trace: TraceSearcher(model: model, graph: traced.graph, traceSeconds: traced.seconds))
     }
 }

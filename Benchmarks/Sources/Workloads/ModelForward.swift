@@ -1,5 +1,7 @@
+import Formats
 import Foundation
 import Models
+import NN
 import Tensor
 import Tracer
 
@@ -36,13 +38,13 @@ public final class ModelForward: @unchecked Sendable {
         self.inputs = inputs
         shape = inputs.entries.first.map { $0.tensor.shape.map(String.init).joined(separator: "x") } ?? ""
         var linear = 0.0, matmul = 0.0, ops = 0
-        let graph = try ModelForward.trace(model, inputs)
+        let graph = try model.trace(inputs)
         for node in graph.nodes where node.isOp {
             ops += 1
-            guard node.op == "linear" || node.op == "matmul", let output = node.outputs.first, let input = node.inputs.first else { continue }
+            guard node.op == .linear || node.op == .matmul, let output = node.outputs.first, let input = node.inputs.first else { continue }
             let reduced = Double(graph.values[input].shape.last ?? 0)
             let flops = 2 * Double(graph.values[output].shape.reduce(1, *)) * reduced
-            if node.op == "linear" { linear += flops } else { matmul += flops }
+            if node.op == .linear { linear += flops } else { matmul += flops }
         }
         (linearFlops, matmulFlops, opCount) = (linear, matmul, ops)
     }
@@ -54,13 +56,7 @@ public final class ModelForward: @unchecked Sendable {
 
     /// One forward under a fresh `Tracer`; returns the graph.
     public func tracedForward() throws -> Graph {
-        try ModelForward.trace(model, inputs)
-    }
-
-    private static func trace(_ model: any TransformerModel, _ inputs: ModelInputs) throws -> Graph {
-        try Tracer.trace(model: model, inputs: inputs.entries) { stamped in
-            try model.forward(ModelInputs(zip(inputs.entries, stamped).map { ($0.0.name, $0.1) }))
-        }.graph
+        try model.trace(inputs)
     }
 
     /// Uniform random values with a scale that keeps activations near unit size: matrices

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// An opened `.safetensors` file: the header validated, the data memory-mapped.
 ///
@@ -16,8 +17,8 @@ public final class SafetensorsFile: Sendable {
     private let dataStart: Int
     private let mapping: MappedFile
 
-    /// Maps the file at `url` and validates its header, or throws `TensorError.io` (the file
-    /// cannot be read) or `TensorError.invalidSafetensors` (naming the file, and the tensor at fault).
+    /// Maps the file at `url` and validates its header, or throws `FormatError.io` (the file
+    /// cannot be read) or `FormatError.invalidSafetensors` (naming the file, and the tensor at fault).
     public init(url: URL) throws {
         self.url = url
         mapping = try MappedFile(url: url)
@@ -44,14 +45,14 @@ public final class SafetensorsFile: Sendable {
             let headerByteCount = try SafetensorsHeader.headerByteCount(prefix: prefix, fileSize: fileSize, file: path)
             let json = try handle.read(upToCount: headerByteCount) ?? Data()
             guard json.count == headerByteCount else {
-                throw TensorError.io(file: path, detail: "read \(json.count) of the header's \(headerByteCount) bytes; the file changed while being read")
+                throw FormatError.io(file: path, detail: "read \(json.count) of the header's \(headerByteCount) bytes; the file changed while being read")
             }
             let dataByteCount = fileSize - SafetensorsHeader.lengthPrefixByteCount - headerByteCount
             return try SafetensorsHeader(json: json, dataByteCount: dataByteCount, file: path).entries
-        } catch let error as TensorError {
+        } catch let error as FormatError {
             throw error
         } catch {
-            throw TensorError.io(file: path, detail: "cannot read the header: \(error.localizedDescription)")
+            throw FormatError.io(file: path, detail: "cannot read the header: \(error.localizedDescription)")
         }
     }
 

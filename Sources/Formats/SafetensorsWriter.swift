@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,7 +16,7 @@ public enum SafetensorsWriter {
     /// The file is written to a temporary file in the same folder and renamed over `url` once
     /// complete, so `url` never holds a partial file. Throws `TensorError.invalidArgument` for a
     /// repeated or reserved name, `TensorError.metaTensorHasNoData` for a meta tensor (both naming
-    /// the tensor) and `TensorError.io` when writing fails.
+    /// the tensor) and `FormatError.io` when writing fails.
     public static func write(_ tensors: [(String, Tensor)], metadata: [String: String]? = nil, to url: URL) throws {
         let path = url.path
         var seen: Set<String> = []
@@ -34,7 +35,7 @@ public enum SafetensorsWriter {
 
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw TensorError.io(file: path, detail: "cannot create the temporary file \(temporary.path)")
+            throw FormatError.io(file: path, detail: "cannot create the temporary file \(temporary.path)")
         }
         do {
             let handle = try FileHandle(forWritingTo: temporary)
@@ -55,12 +56,12 @@ public enum SafetensorsWriter {
             }
             try handle.close()
             guard rename(temporary.path, path) == 0 else {
-                throw TensorError.io(file: path, detail: "cannot move the written file into place: \(String(cString: strerror(errno)))")
+                throw FormatError.io(file: path, detail: "cannot move the written file into place: \(String(cString: strerror(errno)))")
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            if let error = error as? TensorError { throw error }
-            throw TensorError.io(file: path, detail: "cannot write: \(error.localizedDescription)")
+            if error is FormatError || error is TensorError { throw error }
+            throw FormatError.io(file: path, detail: "cannot write: \(error.localizedDescription)")
         }
     }
 

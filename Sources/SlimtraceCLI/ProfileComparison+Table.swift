@@ -1,3 +1,5 @@
+import Profiler
+
 /// The comparison as text for a terminal: both models' headlines, one row per matched module /
 /// class / op (before's slowest first) with parameters (module and class rows), GFLOP and median
 /// ms of both and the speedup, the time between ops, a total line, and the ratios.

@@ -137,7 +137,7 @@ public struct ProfileComparison: Codable, Sendable, Equatable {
     }
 
     /// `numerator / denominator`, nil when either is missing or the denominator is not positive.
-    static func ratio(_ numerator: Double?, _ denominator: Double?) -> Double? {
+    public static func ratio(_ numerator: Double?, _ denominator: Double?) -> Double? {
         guard let numerator, let denominator, denominator > 0 else { return nil }
         return numerator / denominator
     }

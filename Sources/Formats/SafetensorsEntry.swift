@@ -1,3 +1,5 @@
+import Tensor
+
 /// What a safetensors header says about one tensor: its name, element type, shape and where its
 /// bytes lie.
 public struct SafetensorsEntry: Sendable, Equatable {

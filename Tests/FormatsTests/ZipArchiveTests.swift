@@ -1,5 +1,5 @@
 import Foundation
-import Models
+import Formats
 import Testing
 import TestFixtures
 

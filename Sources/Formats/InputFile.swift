@@ -59,18 +59,6 @@ public struct InputFile: Sendable {
         try InputFile(url: url).batches
     }
 
-    /// Checks every batch against `model`: each input must be one the model takes and its primary
-    /// input must be there. Throws `InputError.rejectedBatch` naming the file, the line and the input.
-    public func check(against model: any TransformerModel) throws {
-        for (batch, location) in zip(batches, locations) {
-            do {
-                try model.validate(batch)
-            } catch let error as ModelError {
-                throw InputError.rejectedBatch(path: url.path, location: location, detail: error.errorDescription ?? "\(error)")
-            }
-        }
-    }
-
     /// A message prefix naming the file and where batch `index` comes from (`inputs.jsonl, line 2`).
     public func describeBatch(_ index: Int) -> String {
         guard let location = locations[index] else { return url.path }
@@ -83,9 +71,9 @@ public struct InputFile: Sendable {
         let file: SafetensorsFile
         do {
             file = try SafetensorsFile(url: url)
-        } catch let TensorError.invalidSafetensors(_, detail) {
+        } catch let FormatError.invalidSafetensors(_, detail) {
             throw InputError.unreadableFile(path: url.path, detail: "not a valid safetensors file: \(detail)")
-        } catch let TensorError.io(_, detail) {
+        } catch let FormatError.io(_, detail) {
             throw InputError.unreadableFile(path: url.path, detail: detail)
         }
         guard !file.names.isEmpty else {

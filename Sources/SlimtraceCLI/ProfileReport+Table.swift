@@ -1,3 +1,5 @@
+import Profiler
+
 /// The report as text for a terminal: a headline (model, checkpoint, inputs, forwards), one row per
 /// module / class / op slowest first, the time between ops, and a total line.
 ///

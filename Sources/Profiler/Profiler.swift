@@ -1,4 +1,6 @@
+import NN
 import Tensor
+import Tracer
 
 /// Times forward passes of a module tree op by op and module by module, and counts their FLOPs.
 ///
@@ -29,7 +31,7 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
     struct Site {
         /// Index in `scopes`, or `Profiler.outside` for an op outside every module.
         let scope: Int
-        let op: String
+        let op: Op
     }
 
     /// The scope index of ops that ran outside every module.
@@ -43,13 +45,13 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
     let scopeParameters: [Int]
     /// Elements of the model's distinct parameters (a tied parameter counts once).
     public let parameterCount: Int
-    /// Module instance → index in `scopes`.
-    private let moduleScopes: [ObjectIdentifier: Int]
+    /// The model's modules, indexed once (like `scopes`).
+    private let index: ModuleIndex
 
     // Accumulated over every profiled forward.
     /// Per scope (`scope + 1`; 0: outside every module), its ops' site indices: a module runs a
     /// handful of distinct ops, so a linear scan beats hashing the op name.
-    private var siteLookup: [[(op: String, index: Int)]]
+    private var siteLookup: [[(op: Op, index: Int)]]
     /// Every (module, op) pair seen, in first-seen order.
     private(set) var sites: [Site] = []
     /// Op runs per site, summed over the forwards.
@@ -87,20 +89,12 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
     /// `named_modules()`, first path wins for a shared module).
     public init(model: Module) {
         self.model = model
-        var scopes: [Scope] = []
-        var scopeParameters: [Int] = []
-        var moduleScopes: [ObjectIdentifier: Int] = [:]
-        for (path, module) in model.namedModules() where moduleScopes[ObjectIdentifier(module)] == nil {
-            moduleScopes[ObjectIdentifier(module)] = scopes.count
-            scopes.append(Scope(path: path, typeName: module.typeName))
-            scopeParameters.append(module.parameters.reduce(0) { $0 + Shape.elementCount($1.parameter.shape) })
-        }
-        self.scopes = scopes
-        self.scopeParameters = scopeParameters
-        self.moduleScopes = moduleScopes
+        index = ModuleIndex(model)
+        scopes = index.scopes
+        scopeParameters = index.modules.map { $0.module.parameters.reduce(0) { $0 + Shape.elementCount($1.parameter.shape) } }
         parameterCount = model.uniqueParameters().reduce(0) { $0 + Shape.elementCount($1.parameter.shape) }
         moduleCalls = [Int](repeating: 0, count: scopes.count)
-        siteLookup = [[(op: String, index: Int)]](repeating: [], count: scopes.count + 1)
+        siteLookup = [[(op: Op, index: Int)]](repeating: [], count: scopes.count + 1)
         forwardModuleCalls = moduleCalls
         forwardModuleNanoseconds = [UInt64](repeating: 0, count: scopes.count)
     }
@@ -145,7 +139,7 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
 
     /// Forgets every sample (the module map stays).
     public func reset() {
-        siteLookup = [[(op: String, index: Int)]](repeating: [], count: scopes.count + 1)
+        siteLookup = [[(op: Op, index: Int)]](repeating: [], count: scopes.count + 1)
         sites = []
         siteCalls = []
         siteFLOPs = []
@@ -161,7 +155,7 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
 
     // MARK: OpRecorder
 
-    public func record(op: String, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> [Int] {
+    public func record(op: Op, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> [Int] {
         let now = MonotonicClock.nanoseconds()
         let scope = stack.last?.scope ?? Profiler.outside
         var index = -1
@@ -191,7 +185,7 @@ public final class Profiler: OpRecorder, ModuleCallObserver {
 
     public func enter(_ module: Module) {
         let now = MonotonicClock.nanoseconds()
-        if let index = moduleScopes[ObjectIdentifier(module)] {
+        if let index = index.position(of: module) {
             forwardModuleCalls[index] += 1
             stack.append((ObjectIdentifier(module), index, true, now))
         } else {

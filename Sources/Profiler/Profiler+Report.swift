@@ -15,7 +15,7 @@ extension Profiler {
             switch grouping {
             case .module: key = (site.scope == Profiler.outside ? ProfileReport.outsideModules : scopes[site.scope].path, site.scope)
             case .type: key = (site.scope == Profiler.outside ? ProfileReport.outsideModules : scopes[site.scope].typeName, nil)
-            case .op: key = (site.op, nil)
+            case .op: key = (site.op.rawValue, nil)
             }
             if let row = rowIndex[key.name] {
                 rowSites[row].append(index)

@@ -1,3 +1,5 @@
+import Tensor
+
 /// Every element type the safetensors format defines, as a header names it. The reader accepts
 /// them all; only reading the values of a type the runtime cannot compute with is an error.
 public enum SafetensorsDType: String, Sendable, CaseIterable {

@@ -16,9 +16,9 @@ import Tensor
 public enum OpFLOPs {
     /// The FLOPs of `op` run on `inputs` (in argument order) producing `outputs`, with the op's
     /// recorded `attributes` (`linear` reads `layout`).
-    public static func count(op: String, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> Int {
+    public static func count(op: Op, inputs: [Tensor], outputs: [Tensor], attributes: [String: OpAttribute]) -> Int {
         switch op {
-        case "linear":
+        case .linear:
             guard inputs.count >= 2, inputs[1].rank == 2 else { return 0 }
             let weight = inputs[1].shape
             let inOut = attributes["layout"] == .string(WeightLayout.inOut.rawValue)
@@ -26,19 +26,19 @@ public enum OpFLOPs {
             guard inFeatures > 0 else { return 0 }
             let rows = inputs[0].elementCount / inFeatures
             return 2 * rows * inFeatures * outFeatures
-        case "matmul":
+        case .matmul:
             guard let inner = inputs.first?.shape.last, let output = outputs.first else { return 0 }
             return 2 * output.elementCount * inner
-        case "conv2d":
+        case .conv2d:
             guard inputs.count >= 2, inputs[1].rank == 4, let output = outputs.first else { return 0 }
             let weight = inputs[1].shape
             return 2 * output.elementCount * weight[1] * weight[2] * weight[3]
-        case "add", "sub", "mul", "div", "rsub",
-             "gelu", "silu", "relu", "tanh", "sigmoid",
-             "layer_norm", "rms_norm", "softmax",
-             "masked_fill", "where", "ne", "rotary", "cumsum":
+        case .add, .sub, .mul, .div, .rsub,
+             .gelu, .silu, .relu, .tanh, .sigmoid,
+             .layerNorm, .rmsNorm, .softmax,
+             .maskedFill, .where, .ne, .rotary, .cumsum:
             return outputs.reduce(0) { $0 + $1.elementCount }
-        case "sum", "mean", "argmax":
+        case .sum, .mean, .argmax:
             return inputs.first?.elementCount ?? 0
         default:
             return 0

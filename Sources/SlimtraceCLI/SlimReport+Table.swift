@@ -1,5 +1,5 @@
-import Tracer
 import Foundation
+import Slim
 
 /// The report as text for a terminal: one row per change (layer, what, before → after, which
 /// were removed, parameters and FLOPs saved), optionally each tensor's shape before and after,

@@ -1,4 +1,5 @@
 import Foundation
+import Searchers
 
 extension SearchReport {
     /// The readable report: the model and its input, each searcher's findings grouped by layer,

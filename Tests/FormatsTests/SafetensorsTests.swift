@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Tensor
+@testable import Formats
+import Tensor
 
 @Suite struct SafetensorsTests {
     /// A fresh folder for one test's files; removed when the test's `defer` calls `remove()`.
@@ -22,9 +23,9 @@ import Testing
         try tensor.withContiguousBytes { Array($0) }
     }
 
-    /// Checks that `body` throws a `TensorError` whose message contains every string in `mentions`.
-    static func expectTensorError(mentioning mentions: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
-        let error = #expect(throws: TensorError.self, sourceLocation: sourceLocation) { try body() }
+    /// Checks that `body` throws an `E` whose message contains every string in `mentions`.
+    static func expectError<E: LocalizedError>(_: E.Type, mentioning mentions: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+        let error = #expect(throws: E.self, sourceLocation: sourceLocation) { try body() }
         guard let error else { return }
         let message = error.errorDescription ?? ""
         for mention in mentions {
@@ -113,13 +114,13 @@ import Testing
         let url = scratch.file("rejected.safetensors")
         let real = try Tensor([1], shape: [1])
 
-        Self.expectTensorError(mentioning: ["\"layer.weight\"", "rejected.safetensors", "meta"]) {
+        Self.expectError(TensorError.self, mentioning: ["\"layer.weight\"", "rejected.safetensors", "meta"]) {
             try SafetensorsWriter.write([("ok", real), ("layer.weight", .meta(shape: [4, 4]))], to: url)
         }
-        Self.expectTensorError(mentioning: ["\"twice\"", "rejected.safetensors"]) {
+        Self.expectError(TensorError.self, mentioning: ["\"twice\"", "rejected.safetensors"]) {
             try SafetensorsWriter.write([("twice", real), ("twice", real)], to: url)
         }
-        Self.expectTensorError(mentioning: ["\"__metadata__\"", "rejected.safetensors"]) {
+        Self.expectError(TensorError.self, mentioning: ["\"__metadata__\"", "rejected.safetensors"]) {
             try SafetensorsWriter.write([("__metadata__", real)], to: url)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).isEmpty)
@@ -192,7 +193,7 @@ import Testing
         try SafetensorsWriter.write([("w", try Tensor([1], shape: [1]))], to: url)
         let file = try SafetensorsFile(url: url)
         #expect(file.entry(named: "nope") == nil)
-        Self.expectTensorError(mentioning: ["\"nope\"", "small.safetensors"]) { _ = try file.tensor(named: "nope") }
+        Self.expectError(TensorError.self, mentioning: ["\"nope\"", "small.safetensors"]) { _ = try file.tensor(named: "nope") }
     }
 
     // MARK: Reference implementation
@@ -268,8 +269,8 @@ import Testing
         for type in [SafetensorsDType.f32, .f16, .bf16, .i64, .i32, .bool] {
             #expect(try file.tensor(named: "t_\(type.rawValue)").dtype.safetensorsName == type.rawValue)
         }
-        Self.expectTensorError(mentioning: [url.path, #""t_F8_E4M3""#, "F8_E4M3"]) { _ = try file.tensor(named: "t_F8_E4M3") }
-        Self.expectTensorError(mentioning: [url.path, #""t_I16""#, "I16"]) { _ = try file.tensor(named: "t_I16") }
+        Self.expectError(TensorError.self, mentioning: [url.path, #""t_F8_E4M3""#, "F8_E4M3"]) { _ = try file.tensor(named: "t_F8_E4M3") }
+        Self.expectError(TensorError.self, mentioning: [url.path, #""t_I16""#, "I16"]) { _ = try file.tensor(named: "t_I16") }
     }
 
     // MARK: Malformed files
@@ -336,8 +337,8 @@ import Testing
         try Data(bad.bytes).write(to: url)
         let mentions = [url.path] + bad.mentions
 
-        Self.expectTensorError(mentioning: mentions) { _ = try SafetensorsFile(url: url) }
-        Self.expectTensorError(mentioning: mentions) { _ = try SafetensorsFile.readHeader(url: url) }
+        Self.expectError(FormatError.self, mentioning: mentions) { _ = try SafetensorsFile(url: url) }
+        Self.expectError(FormatError.self, mentioning: mentions) { _ = try SafetensorsFile.readHeader(url: url) }
     }
 
     @Test func unreadablePathsThrowIOErrorsNamingThem() throws {
@@ -345,14 +346,14 @@ import Testing
         defer { scratch.remove() }
         let missing = scratch.file("missing.safetensors")
         for url in [missing, scratch.url] {
-            let error = #expect(throws: TensorError.self) { _ = try SafetensorsFile(url: url) }
+            let error = #expect(throws: FormatError.self) { _ = try SafetensorsFile(url: url) }
             guard case let .io(file, _)? = error else {
                 Issue.record("expected an io error for \(url.path), got \(String(describing: error))")
                 continue
             }
             #expect(file == url.path)
         }
-        Self.expectTensorError(mentioning: ["missing.safetensors"]) { _ = try SafetensorsFile.readHeader(url: missing) }
+        Self.expectError(FormatError.self, mentioning: ["missing.safetensors"]) { _ = try SafetensorsFile.readHeader(url: missing) }
     }
 
     @Test func emptyFileMapsToAnEmptyBuffer() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// The validated header of a safetensors file.
 ///
@@ -25,18 +26,18 @@ struct SafetensorsHeader {
     /// `fileSize`; `file` names the file in errors.
     static func headerByteCount(prefix: some Collection<UInt8>, fileSize: Int, file: String) throws -> Int {
         guard fileSize >= lengthPrefixByteCount, prefix.count >= lengthPrefixByteCount else {
-            throw TensorError.invalidSafetensors(file: file, detail: "the file is \(fileSize) bytes long, shorter than the \(lengthPrefixByteCount)-byte header length that starts every safetensors file")
+            throw FormatError.invalidSafetensors(file: file, detail: "the file is \(fileSize) bytes long, shorter than the \(lengthPrefixByteCount)-byte header length that starts every safetensors file")
         }
         var length: UInt64 = 0
         for (position, byte) in prefix.prefix(lengthPrefixByteCount).enumerated() {
             length |= UInt64(byte) << (8 * UInt64(position))
         }
         guard length <= UInt64(maximumByteCount) else {
-            throw TensorError.invalidSafetensors(file: file, detail: "header length \(length) bytes is larger than the \(maximumByteCount)-byte limit")
+            throw FormatError.invalidSafetensors(file: file, detail: "header length \(length) bytes is larger than the \(maximumByteCount)-byte limit")
         }
         let byteCount = Int(length)
         guard lengthPrefixByteCount + byteCount <= fileSize else {
-            throw TensorError.invalidSafetensors(file: file, detail: "header length \(byteCount) bytes goes beyond the end of the file (\(lengthPrefixByteCount) + \(byteCount) > \(fileSize) bytes)")
+            throw FormatError.invalidSafetensors(file: file, detail: "header length \(byteCount) bytes goes beyond the end of the file (\(lengthPrefixByteCount) + \(byteCount) > \(fileSize) bytes)")
         }
         return byteCount
     }
@@ -44,8 +45,8 @@ struct SafetensorsHeader {
     /// Parses and validates the JSON header `json` of a file whose data section (what follows the
     /// header) is `dataByteCount` bytes long; `file` names the file in errors.
     init(json: Data, dataByteCount: Int, file: String) throws {
-        func invalid(_ detail: String) -> TensorError {
-            TensorError.invalidSafetensors(file: file, detail: detail)
+        func invalid(_ detail: String) -> FormatError {
+            FormatError.invalidSafetensors(file: file, detail: detail)
         }
         let object: Any
         do {
@@ -89,7 +90,7 @@ struct SafetensorsHeader {
     }
 
     /// The `__metadata__` value as a map of strings (null counts as none).
-    private static func metadata(_ value: Any, invalid: (String) -> TensorError) throws -> [String: String] {
+    private static func metadata(_ value: Any, invalid: (String) -> FormatError) throws -> [String: String] {
         if value is NSNull { return [:] }
         guard let map = value as? [String: Any] else {
             throw invalid("\(metadataKey) is \(jsonText(value)), not an object of strings")
@@ -106,7 +107,7 @@ struct SafetensorsHeader {
     }
 
     /// One tensor's description, validated against a data section of `dataByteCount` bytes.
-    private static func entry(name: String, _ value: Any, dataByteCount: Int, invalid: (String) -> TensorError) throws -> SafetensorsEntry {
+    private static func entry(name: String, _ value: Any, dataByteCount: Int, invalid: (String) -> FormatError) throws -> SafetensorsEntry {
         guard let info = value as? [String: Any] else {
             throw invalid("tensor \"\(name)\" is described by \(jsonText(value)), not an object with dtype, shape and data_offsets")
         }

@@ -1,6 +1,5 @@
 import CZlib
 import Foundation
-import Tensor
 
 /// A zip archive, read-only: the central directory is parsed when the archive is opened, and an
 /// entry's bytes are extracted on request (stored entries copied, deflated ones inflated with
@@ -69,7 +68,7 @@ public struct ZipArchive: Sendable {
         let file: MappedFile
         do {
             file = try MappedFile(url: url)
-        } catch let error as TensorError {
+        } catch let error as FormatError {
             throw ZipArchiveError.unreadable(path: path, detail: Self.ioDetail(error))
         }
         try self.init(storage: .mapped(file), path: path)
@@ -227,7 +226,7 @@ public struct ZipArchive: Sendable {
     }
 
     /// The reason in a `MappedFile` error, without the path the zip error names already.
-    private static func ioDetail(_ error: TensorError) -> String {
+    private static func ioDetail(_ error: FormatError) -> String {
         if case let .io(_, detail) = error { return detail }
         return error.localizedDescription
     }

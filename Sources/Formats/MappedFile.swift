@@ -16,7 +16,7 @@ public final class MappedFile: @unchecked Sendable {
     /// The file's bytes (empty for an empty file).
     public let bytes: UnsafeRawBufferPointer
 
-    /// Maps the file at `url`, or throws `TensorError.io` naming it.
+    /// Maps the file at `url`, or throws `FormatError.io` naming it.
     public init(url: URL) throws {
         self.url = url
         let path = url.path
@@ -28,29 +28,29 @@ public final class MappedFile: @unchecked Sendable {
         }
         let address = mmap(nil, byteCount, PROT_READ, MAP_PRIVATE, descriptor, 0)
         guard let address, address != MAP_FAILED else {
-            throw TensorError.io(file: path, detail: "cannot map \(byteCount) bytes into memory: \(MappedFile.lastErrorDescription())")
+            throw FormatError.io(file: path, detail: "cannot map \(byteCount) bytes into memory: \(MappedFile.lastErrorDescription())")
         }
         bytes = UnsafeRawBufferPointer(start: address, count: byteCount)
     }
 
     /// Opens the regular file at `url` read-only and returns its descriptor (the caller closes
-    /// it) and size, or throws `TensorError.io` naming the file and saying why in one line (no
+    /// it) and size, or throws `FormatError.io` naming the file and saying why in one line (no
     /// such file, a dangling symbolic link, a loop, a directory).
     static func openRegularFile(_ url: URL) throws -> (descriptor: Int32, byteCount: Int) {
         let path = url.path
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw TensorError.io(file: path, detail: "cannot open for reading: \(MappedFile.lastErrorDescription())")
+            throw FormatError.io(file: path, detail: "cannot open for reading: \(MappedFile.lastErrorDescription())")
         }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             let reason = MappedFile.lastErrorDescription()
             close(descriptor)
-            throw TensorError.io(file: path, detail: "cannot read file status: \(reason)")
+            throw FormatError.io(file: path, detail: "cannot read file status: \(reason)")
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
             close(descriptor)
-            throw TensorError.io(file: path, detail: (status.st_mode & S_IFMT) == S_IFDIR ? "is a directory, not a file" : "is not a regular file")
+            throw FormatError.io(file: path, detail: (status.st_mode & S_IFMT) == S_IFDIR ? "is a directory, not a file" : "is not a regular file")
         }
         return (descriptor, Int(status.st_size))
     }

@@ -1,0 +1,25 @@
+/// Every op the runtime records, by name: the one vocabulary the op recorder, FLOP counting and
+/// the searchers share, so an op name is never spelled twice. The raw value is the name graphs
+/// print (IR, JSON, DOT) and errors use.
+public enum Op: String, Sendable, Codable, CaseIterable {
+    // Elementwise arithmetic.
+    case add, sub, mul, div, rsub
+    // Activations and dropout.
+    case gelu, silu, relu, tanh, sigmoid, dropout
+    // Reductions and scans.
+    case sum, mean, argmax, cumsum
+    // Views, copies and conversions.
+    case reshape, permute, transpose, narrow, select, unsqueeze, squeeze, expand, concat, split, contiguous, to
+    // Layers.
+    case linear, matmul, conv2d, embedding, softmax
+    case layerNorm = "layer_norm"
+    case rmsNorm = "rms_norm"
+    case rotary
+    // Masks, comparisons and tables.
+    case causalMask = "causal_mask"
+    case paddingMask = "padding_mask"
+    case slidingWindowMask = "sliding_window_mask"
+    case maskedFill = "masked_fill"
+    case `where`, ne, arange
+    case rotaryTables = "rotary_tables"
+}
