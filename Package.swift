@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Searchers", targets: ["Searchers"]),
         .library(name: "Slim", targets: ["Slim"]),
+        .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .executable(name: "slimtrace", targets: ["slimtrace"]),
     ],
     dependencies: [
@@ -51,6 +52,10 @@ let package = Package(
             name: "Slim",
             dependencies: ["Searchers", "Models", "Tracer", "Tensor"]
         ),
+        // tokenizer.json: normalizers, pre-tokenizers, models, post-processors, decoders (Foundation only).
+        .target(
+            name: "Tokenizers"
+        ),
         .target(
             name: "SlimtraceCLI",
             dependencies: ["Searchers", "Slim", "Models", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -83,6 +88,10 @@ let package = Package(
         .testTarget(
             name: "SlimtraceCLITests",
             dependencies: ["SlimtraceCLI", "slimtrace", "Models", "Tensor", "TestFixtures"]
+        ),
+        .testTarget(
+            name: "TokenizersTests",
+            dependencies: ["Tokenizers"]
         ),
         .testTarget(
             name: "TracerTests",
