@@ -4,15 +4,18 @@ with Hugging Face `tokenizers` on the calibration text, each varying the options
 and `expected.json` holding what `tokenizers` gives for hard sentences (ids, tokens, type ids, char
 offsets, masks, word ids, pairs, decodes, batch padding).
 
-    python3 scripts/reference/make_tokenizer_cases.py /work/shared/fixtures/text/calibration.txt
+    python3 scripts/reference/make_tokenizer_cases.py /work/shared/fixtures/text/calibration.txt [--precompiled-only]
 
-Made with tokenizers 0.23.3. Nothing in the build or the tests runs Python."""
+Made with tokenizers 0.23.3 and sentencepiece 0.2.3 (for a real precompiled charsmap). Nothing in the
+build or the tests runs Python."""
 import json, os, sys
 from tokenizers import Tokenizer, AddedToken, Regex, models, normalizers, pre_tokenizers, processors, decoders, trainers
 
 CORPUS = open(sys.argv[1], encoding="utf-8").read().splitlines()[:3000]
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "Fixtures", "tokenizers")
-HERE = os.path.dirname(os.path.abspath(__file__))
+# `--precompiled-only` writes just the precompiled-charsmap case (training is not deterministic, so
+# rerunning everything rewrites every case).
+ONLY_PRECOMPILED = "--precompiled-only" in sys.argv
 SHARED = open(os.path.join(OUT, "shared", "sentences.txt"), encoding="utf-8").read().splitlines()
 
 EXTRA = [
@@ -111,10 +114,10 @@ def bert_template(cls, sep):
                                          special_tokens=[("[CLS]", cls), ("[SEP]", sep)])
 
 
-wordpiece("wordpiece-cased-bertprocessing",
+if not ONLY_PRECOMPILED: wordpiece("wordpiece-cased-bertprocessing",
           normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=False, strip_accents=None, lowercase=False),
           pre_tokenizers.BertPreTokenizer(), lambda c, s: processors.BertProcessing(("[SEP]", s), ("[CLS]", c)))
-wordpiece("wordpiece-lowercase-keepaccents",
+if not ONLY_PRECOMPILED: wordpiece("wordpiece-lowercase-keepaccents",
           normalizers.BertNormalizer(lowercase=True, strip_accents=False, handle_chinese_chars=True),
           pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Punctuation("isolated")]), bert_template)
 
@@ -125,7 +128,7 @@ def truncate_pad(tok):
     tok.add_tokens([AddedToken("snake_case", single_word=True, normalized=True)])
 
 
-wordpiece("wordpiece-nfkd-truncation-padding",
+if not ONLY_PRECOMPILED: wordpiece("wordpiece-nfkd-truncation-padding",
           normalizers.Sequence([normalizers.NFKD(), normalizers.StripAccents(), normalizers.Lowercase()]),
           pre_tokenizers.Whitespace(), bert_template, setup=truncate_pad,
           batch=["short", "a somewhat longer sentence with more words in it", "mid length text"])
@@ -151,16 +154,16 @@ def bytelevel(name, pre, post, dec=None, vocab=700, added=None, setup=None, norm
     save(name, tok, batch)
 
 
-bytelevel("bytelevel-roberta-prefix", pre_tokenizers.ByteLevel(add_prefix_space=True),
+if not ONLY_PRECOMPILED: bytelevel("bytelevel-roberta-prefix", pre_tokenizers.ByteLevel(add_prefix_space=True),
           lambda t: processors.RobertaProcessing(("</s>", t.token_to_id("</s>")), ("<s>", t.token_to_id("<s>")), trim_offsets=True, add_prefix_space=True),
           added=[AddedToken("<mask>", lstrip=True, special=True)])
-bytelevel("bytelevel-notrim-template", pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=False),
+if not ONLY_PRECOMPILED: bytelevel("bytelevel-notrim-template", pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=False),
           lambda t: processors.Sequence([processors.ByteLevel(trim_offsets=False),
                                          processors.TemplateProcessing(single="<s> $A </s>", pair="<s> $A </s> <s>:1 $B:1 </s>:1",
                                                                        special_tokens=[("<s>", t.token_to_id("<s>")), ("</s>", t.token_to_id("</s>"))])]),
           added=[AddedToken("<mask>", rstrip=True, special=True), AddedToken("[MASK]", single_word=True, special=False, normalized=False)])
 LLAMA3 = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
-bytelevel("bytelevel-llama3-split-ignoremerges",
+if not ONLY_PRECOMPILED: bytelevel("bytelevel-llama3-split-ignoremerges",
           pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(LLAMA3), behavior="isolated"),
                                    pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)]),
           lambda t: processors.ByteLevel(trim_offsets=True), model_kwargs={"ignore_merges": True},
@@ -186,15 +189,15 @@ def bos_template(t):
 
 
 META_DEC = decoders.Sequence([decoders.Replace("\u2581", " "), decoders.ByteFallback(), decoders.Fuse(), decoders.Strip(" ", 1, 0)])
-spm_bpe("bpe-metaspace-first-nfkc", normalizers.NFKC(),
+if not ONLY_PRECOMPILED: spm_bpe("bpe-metaspace-first-nfkc", normalizers.NFKC(),
         pre_tokenizers.Metaspace(prepend_scheme="first", split=False),
         decoders.Sequence([decoders.ByteFallback(), decoders.Metaspace(prepend_scheme="first")]), bos_template,
         {"unk_token": "<unk>", "byte_fallback": True, "fuse_unk": True},
         added=[AddedToken("[MASK]", normalized=True, lstrip=True, rstrip=True)])
-spm_bpe("bpe-metaspace-never-split-digits", normalizers.Sequence([normalizers.NFC(), normalizers.Replace(Regex(r"\s+"), " ")]),
+if not ONLY_PRECOMPILED: spm_bpe("bpe-metaspace-never-split-digits", normalizers.Sequence([normalizers.NFC(), normalizers.Replace(Regex(r"\s+"), " ")]),
         pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True), pre_tokenizers.Metaspace(prepend_scheme="never", split=True)]),
         META_DEC, bos_template, {"unk_token": "<unk>", "byte_fallback": False, "fuse_unk": False})
-spm_bpe("bpe-normalizer-prepend-nfd", normalizers.Sequence([normalizers.NFD(), normalizers.Strip(), normalizers.Prepend("\u2581"), normalizers.Replace(" ", "\u2581")]),
+if not ONLY_PRECOMPILED: spm_bpe("bpe-normalizer-prepend-nfd", normalizers.Sequence([normalizers.NFD(), normalizers.Strip(), normalizers.Prepend("\u2581"), normalizers.Replace(" ", "\u2581")]),
         None, META_DEC, bos_template, {"unk_token": "<unk>", "byte_fallback": True, "fuse_unk": True})
 
 
@@ -207,7 +210,7 @@ def suffix_bpe():
     save("bpe-prefix-suffix", tok)
 
 
-suffix_bpe()
+if not ONLY_PRECOMPILED: suffix_bpe()
 
 
 def unigram(name, norm, pre, dec, post, byte_fallback=False, vocab=500, added=None):
@@ -227,11 +230,11 @@ def eos_template(t):
     return processors.TemplateProcessing(single="$A </s>", pair="$A </s> $B:1 </s>:1", special_tokens=[("</s>", t.token_to_id("</s>"))])
 
 
-unigram("unigram-bytefallback-nfkd-lowercase",
+if not ONLY_PRECOMPILED: unigram("unigram-bytefallback-nfkd-lowercase",
         normalizers.Sequence([normalizers.NFKD(), normalizers.Lowercase(), normalizers.StripAccents(), normalizers.Replace(Regex(" {2,}"), " ")]),
         pre_tokenizers.Metaspace(prepend_scheme="always", split=True),
         decoders.Sequence([decoders.Metaspace(), decoders.ByteFallback()]), eos_template, byte_fallback=True)
-unigram("unigram-nmt-split-behaviours",
+if not ONLY_PRECOMPILED: unigram("unigram-nmt-split-behaviours",
         normalizers.Sequence([normalizers.Nmt(), normalizers.NFKC()]),
         pre_tokenizers.Sequence([pre_tokenizers.Split(",", "merged_with_previous"), pre_tokenizers.Split(Regex(r"\d+"), "merged_with_next"),
                                  pre_tokenizers.Split("-", "contiguous"), pre_tokenizers.Split(Regex(r"[.!?]"), "removed"),
@@ -252,4 +255,54 @@ def wordlevel():
     save("wordlevel-ctc-padding", tok, batch=["one", "one two three", "a b c d e f"])
 
 
-wordlevel()
+if not ONLY_PRECOMPILED: wordlevel()
+
+
+def precompiled():
+    """A T5/XLM-R-like Unigram whose normalizer is a real SentencePiece `precompiled_charsmap` (nmt_nfkc
+    rules), from a tiny model trained with the `sentencepiece` package."""
+    import io, tempfile, unicodedata
+    import sentencepiece as spm
+    from sentencepiece import sentencepiece_model_pb2 as model_pb2
+    # A subset of the nmt_nfkc rules (the whole map is 240 KB): NFKC of full-width forms, ligatures,
+    # super/subscripts, circled and Roman numerals, Latin-1/Extended-A as decomposed sequences (keys of
+    # several scalars), spaces, and deletions of zero-width characters.
+    rules = {}
+    for code in list(range(0xFF01, 0xFF5F)) + list(range(0xFB00, 0xFB07)) + list(range(0x2070, 0x209D)) + \
+            list(range(0x2460, 0x2474)) + list(range(0x2160, 0x2180)) + [0x00A0, 0x3000, 0x2002, 0x2003, 0x00BD, 0x00B2, 0x00B3]:
+        c = chr(code)
+        n = unicodedata.normalize("NFKC", c)
+        if n != c and n:
+            rules[c] = n
+    for code in range(0x00C0, 0x0180):
+        c = chr(code)
+        d = unicodedata.normalize("NFD", c)
+        if d != c:
+            rules[d] = c
+    for c in ["\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad"]:
+        rules[c] = ""
+    rules["\t"] = " "
+    rules["\n"] = " "
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as tsv:
+        for source, target in rules.items():
+            tsv.write(" ".join(f"{ord(x):X}" for x in source) + "\t" + " ".join(f"{ord(x):X}" for x in target) + "\n")
+    buffer = io.BytesIO()
+    spm.SentencePieceTrainer.train(sentence_iterator=iter(CORPUS), model_writer=buffer, vocab_size=600,
+                                   model_type="unigram", normalization_rule_tsv=tsv.name, character_coverage=0.9995,
+                                   minloglevel=2)
+    proto = model_pb2.ModelProto()
+    proto.ParseFromString(buffer.getvalue())
+    vocab = [(p.piece, p.score) for p in proto.pieces]
+    unk = next(i for i, p in enumerate(proto.pieces) if p.type == 2)
+    tok = Tokenizer(models.Unigram(vocab, unk_id=unk))
+    tok.normalizer = normalizers.Sequence([normalizers.Precompiled(proto.normalizer_spec.precompiled_charsmap),
+                                           normalizers.Replace(Regex(" {2,}"), " ")])
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(prepend_scheme="always", split=True)
+    tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
+                                                       special_tokens=[("<s>", 1), ("</s>", 2)])
+    tok.decoder = decoders.Metaspace()
+    tok.add_special_tokens([AddedToken("<s>", special=True), AddedToken("</s>", special=True), AddedToken("<mask>", lstrip=True, special=True)])
+    save("unigram-precompiled-charsmap", tok)
+
+
+precompiled()
