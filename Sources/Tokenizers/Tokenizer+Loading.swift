@@ -2,8 +2,8 @@ import Foundation
 
 extension Tokenizer {
     /// Loads a `tokenizer.json` file, or the one in a model folder; a `tokenizer_config.json` beside it
-    /// sets `model_max_length`, the padding side and, as transformers 5 does, replaces the
-    /// post-processor when it names `add_bos_token` / `add_eos_token`.
+    /// sets `model_max_length` and the padding side. Its `add_bos_token` / `add_eos_token` change nothing:
+    /// transformers 5.24 keeps the post-processor `tokenizer.json` holds (and adds nothing without one).
     public init(contentsOf url: URL) throws {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
@@ -19,7 +19,7 @@ extension Tokenizer {
         let config = file.deletingLastPathComponent().appendingPathComponent("tokenizer_config.json")
         if FileManager.default.fileExists(atPath: config.path) {
             do {
-                try apply(config: JSONParser.parse([UInt8](Data(contentsOf: config))))
+                apply(config: try JSONParser.parse([UInt8](Data(contentsOf: config))))
             } catch let error as TokenizerError {
                 throw TokenizerError.inFile(path: config.path, error)
             }
@@ -48,31 +48,11 @@ extension Tokenizer {
     }
 
     /// Applies a parsed `tokenizer_config.json`.
-    private mutating func apply(config: JSONValue) throws {
+    private mutating func apply(config: JSONValue) {
         if let length = config["model_max_length"]?.double, length < 1e12 { modelMaxLength = Int(length) }
         if let side = config["padding_side"]?.string, var padding {
             padding.side = side == "left" ? .left : .right
             self.padding = padding
         }
-        let names = config.members?.map(\.key) ?? []
-        guard names.contains("add_bos_token") || names.contains("add_eos_token") || postProcessor == nil else { return }
-        func special(_ key: String) -> (token: String, id: Int)? {
-            guard let value = config[key], let token = value.string ?? value["content"]?.string, let id = id(of: token) else { return nil }
-            return (token, id)
-        }
-        let bos = config["add_bos_token"]?.bool == true ? special("bos_token") : nil
-        let eos = config["add_eos_token"]?.bool == true ? special("eos_token") : nil
-        var specialTokens: [String: (ids: [Int], tokens: [String])] = [:]
-        for token in [bos, eos].compactMap({ $0 }) { specialTokens[token.token] = ([token.id], [token.token]) }
-        func template(_ typeId: Int) -> [TemplateProcessing.Piece] {
-            (bos.map { [.special(name: $0.token, typeId: typeId)] } ?? []) + [.sequence(second: typeId == 1, typeId: typeId)]
-                + (eos.map { [.special(name: $0.token, typeId: typeId)] } ?? [])
-        }
-        self = Tokenizer(
-            model: model, normalizer: normalizer, preTokenizer: preTokenizer,
-            postProcessor: .template(TemplateProcessing(single: template(0), pair: template(0) + template(1), specialTokens: specialTokens)),
-            decoder: decoder, addedVocabulary: addedVocabulary, truncation: truncation, padding: padding,
-            addSpecialTokensByDefault: addSpecialTokensByDefault, modelMaxLength: modelMaxLength
-        )
     }
 }

@@ -4,7 +4,7 @@ with Hugging Face `tokenizers` on the calibration text, each varying the options
 and `expected.json` holding what `tokenizers` gives for hard sentences (ids, tokens, type ids, char
 offsets, masks, word ids, pairs, decodes, batch padding).
 
-    python3 scripts/reference/make_tokenizer_cases.py /work/shared/fixtures/text/calibration.txt [--precompiled-only]
+    python3 scripts/reference/make_tokenizer_cases.py /work/shared/fixtures/text/calibration.txt [--precompiled-only | --config-only]
 
 Made with tokenizers 0.23.3 and sentencepiece 0.2.3 (for a real precompiled charsmap). Nothing in the
 build or the tests runs Python."""
@@ -13,9 +13,9 @@ from tokenizers import Tokenizer, AddedToken, Regex, models, normalizers, pre_to
 
 CORPUS = open(sys.argv[1], encoding="utf-8").read().splitlines()[:3000]
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "Fixtures", "tokenizers")
-# `--precompiled-only` writes just the precompiled-charsmap case (training is not deterministic, so
+# `--precompiled-only` / `--config-only` write just that case (training is not deterministic, so
 # rerunning everything rewrites every case).
-ONLY_PRECOMPILED = "--precompiled-only" in sys.argv
+ONLY_PRECOMPILED = "--precompiled-only" in sys.argv or "--config-only" in sys.argv
 SHARED = open(os.path.join(OUT, "shared", "sentences.txt"), encoding="utf-8").read().splitlines()
 
 EXTRA = [
@@ -305,4 +305,31 @@ def precompiled():
     save("unigram-precompiled-charsmap", tok)
 
 
-precompiled()
+if "--config-only" not in sys.argv:
+    precompiled()
+
+
+def tokenizer_config():
+    """transformers 5.24's reading of a tokenizer_config.json beside tokenizer.json: `add_bos_token` /
+    `add_eos_token` leave tokenizer.json's post-processor as it is (TokenizersBackend)."""
+    import shutil
+    from transformers import AutoTokenizer
+    d = os.path.join(OUT, "config-add-bos-eos")
+    os.makedirs(d, exist_ok=True)
+    shutil.copy(os.path.join(OUT, "bytelevel-roberta-prefix", "tokenizer.json"), os.path.join(d, "tokenizer.json"))
+    config = {"add_bos_token": True, "add_eos_token": True, "bos_token": "<s>", "eos_token": "</s>",
+              "model_max_length": 2048, "padding_side": "left", "tokenizer_class": "PreTrainedTokenizerFast"}
+    with open(os.path.join(d, "tokenizer_config.json"), "w") as f:
+        json.dump(config, f)
+    tok = AutoTokenizer.from_pretrained(d)
+    out = {"encodings": [{"text": s, "ids": tok(s)["input_ids"]} for s in SENTENCES[:12]],
+           "pairs": [{"text": a, "pair": b, "ids": tok(a, b)["input_ids"], "type_ids": tok(a, b, return_token_type_ids=True)["token_type_ids"]}
+                     for a, b in PAIRS[:4]],
+           "model_max_length": tok.model_max_length}
+    with open(os.path.join(d, "expected.json"), "w", encoding="utf-8") as f:
+        json.dump(out, f, ensure_ascii=False)
+    print("config-add-bos-eos", out["encodings"][0])
+
+
+if "--precompiled-only" not in sys.argv:
+    tokenizer_config()
