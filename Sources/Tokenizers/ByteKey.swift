@@ -7,10 +7,6 @@ struct ByteKey: Hashable, Sendable {
         self.bytes = bytes
     }
 
-    init(_ bytes: ArraySlice<UInt8>) {
-        self.bytes = Array(bytes)
-    }
-
     init(_ text: String) {
         bytes = Array(text.utf8)
     }

@@ -184,15 +184,6 @@ struct NormalizedString {
         transform(range: 0..<first.utf8Length, transforms, initialOffset: 0)
     }
 
-    /// Puts `text` after the last scalar, aligned with it (`append`).
-    mutating func append(_ text: String) {
-        if let (offset, last) = bytes.scalarsWithOffsets().last {
-            transform(range: offset..<bytes.count, [(last, 0)] + text.unicodeScalars.map { ($0, 1) }, initialOffset: 0)
-        } else {
-            transform(range: 0..<bytes.count, text.unicodeScalars.map { ($0, 1) }, initialOffset: 0)
-        }
-    }
-
     /// Replaces every match of `pattern` by `content`, aligned with the match's last byte (`replace`).
     mutating func replace(_ pattern: TextPattern, with content: String) {
         let contentBytes = Array(content.utf8)

@@ -5,8 +5,6 @@ import Foundation
 final class RegexPattern: @unchecked Sendable {
     // NSRegularExpression is immutable and documented as safe to use from several threads.
     private let expression: NSRegularExpression
-    /// The pattern as written in the file.
-    let source: String
 
     init(_ source: String, component: String) throws {
         do {
@@ -14,7 +12,6 @@ final class RegexPattern: @unchecked Sendable {
         } catch {
             throw TokenizerError.invalid(component: component, reason: "regular expression '\(source)' does not compile")
         }
-        self.source = source
     }
 
     /// The non-overlapping matches, leftmost first, as UTF-8 byte ranges.

@@ -74,9 +74,6 @@ extension Unicode.Scalar {
 }
 
 extension String {
-    /// The UTF-8 bytes, as an array.
-    var bytes: [UInt8] { Array(utf8) }
-
     /// The text of valid UTF-8 bytes.
     init(utf8Bytes: some Collection<UInt8>) {
         self = String(decoding: utf8Bytes, as: UTF8.self)
