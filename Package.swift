@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Searchers", targets: ["Searchers"]),
         .library(name: "Slim", targets: ["Slim"]),
+        .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .executable(name: "slimtrace", targets: ["slimtrace"]),
     ],
     dependencies: [
@@ -69,6 +70,10 @@ let package = Package(
             name: "Slim",
             dependencies: ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"]
         ),
+        // tokenizer.json: normalizers, pre-tokenizers, models, post-processors, decoders (Foundation only).
+        .target(
+            name: "Tokenizers"
+        ),
         .target(
             name: "SlimtraceCLI",
             dependencies: ["Searchers", "Slim", "Models", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -110,6 +115,10 @@ let package = Package(
         // The import rules between the targets above, checked on the real sources.
         .testTarget(
             name: "ArchitectureTests"
+        ),
+        .testTarget(
+            name: "TokenizersTests",
+            dependencies: ["Tokenizers"]
         ),
         .testTarget(
             name: "TracerTests",

@@ -7,6 +7,7 @@
 //   swift run -c release SearchScaling                      # end-to-end search time, 12 to 768 layers
 //   swift run -c release LoadTime                           # opening a 440 MB checkpoint until ready
 //   swift package benchmark --target SearchBenchmarks       # the same with package-benchmark
+//   bash scripts/tokenizer-speed.sh                         # tokenizer MB/s beside Python's tokenizers
 import PackageDescription
 
 let package = Package(
@@ -64,6 +65,11 @@ let package = Package(
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
+        ),
+        // Tokenizer throughput on English text, timed beside Python by scripts/tokenizer-speed.sh.
+        .executableTarget(
+            name: "TokenizerSpeed",
+            dependencies: [.product(name: "Tokenizers", package: "slimtrace")]
         ),
         .executableTarget(
             name: "RatioReport",
