@@ -11,10 +11,11 @@ import Testing
         "NN": ["Tensor"],
         "Tracer": ["NN", "Tensor"],
         "Profiler": ["Tracer", "NN", "Tensor"],
-        "Models": ["NN", "Tracer", "Formats", "Tensor"],
+        "Tokenizers": ["Formats"],
+        "Models": ["NN", "Tracer", "Formats", "Tokenizers", "Tensor"],
         "Searchers": ["Tracer", "NN", "Formats", "Tensor"],
         "Slim": ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"],
-        "SlimtraceCLI": ["Slim", "Searchers", "Models", "Profiler", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
+        "SlimtraceCLI": ["Slim", "Searchers", "Models", "Profiler", "Tokenizers", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
         "slimtrace": ["SlimtraceCLI"],
         "CBLAS": [], "CKernels": [], "CZlib": [],
     ]
