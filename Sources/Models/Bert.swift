@@ -35,14 +35,14 @@ public enum BertFamily: String, Sendable, CaseIterable {
 /// family's Hugging Face config class (chosen by `model_type`).
 public struct BertConfiguration: Codable, Sendable {
     public var modelType: String
-    public var vocabSize: Int
+    public var vocabularySize: Int
     public var hiddenSize: Int
     /// Width of the embeddings: ELECTRA's `embedding_size`, `hidden_size` for BERT and RoBERTa.
     public var embeddingSize: Int
-    public var numHiddenLayers: Int
-    public var numAttentionHeads: Int
+    public var layerCount: Int
+    public var headCount: Int
     public var intermediateSize: Int
-    public var hiddenAct: String
+    public var hiddenAct: ActivationName
     public var hiddenDropoutProb: Double
     public var attentionProbsDropoutProb: Double
     /// The classification head's dropout; `hidden_dropout_prob` when null.
@@ -60,11 +60,11 @@ public struct BertConfiguration: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case modelType = "model_type"
-        case vocabSize = "vocab_size"
+        case vocabularySize = "vocab_size"
         case hiddenSize = "hidden_size"
         case embeddingSize = "embedding_size"
-        case numHiddenLayers = "num_hidden_layers"
-        case numAttentionHeads = "num_attention_heads"
+        case layerCount = "num_hidden_layers"
+        case headCount = "num_attention_heads"
         case intermediateSize = "intermediate_size"
         case hiddenAct = "hidden_act"
         case hiddenDropoutProb = "hidden_dropout_prob"
@@ -87,13 +87,13 @@ public struct BertConfiguration: Codable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         modelType = try c.decode(String.self, forKey: .modelType)
         let family = BertFamily(rawValue: modelType) ?? .bert
-        vocabSize = try c.decodeIfPresent(Int.self, forKey: .vocabSize) ?? (family == .roberta ? 50265 : 30522)
+        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? (family == .roberta ? 50265 : 30522)
         hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? (family == .electra ? 256 : 768)
         embeddingSize = family == .electra ? try c.decodeIfPresent(Int.self, forKey: .embeddingSize) ?? 128 : hiddenSize
-        numHiddenLayers = try c.decodeIfPresent(Int.self, forKey: .numHiddenLayers) ?? 12
-        numAttentionHeads = try c.decodeIfPresent(Int.self, forKey: .numAttentionHeads) ?? (family == .electra ? 4 : 12)
+        layerCount = try c.decodeIfPresent(Int.self, forKey: .layerCount) ?? 12
+        headCount = try c.decodeIfPresent(Int.self, forKey: .headCount) ?? (family == .electra ? 4 : 12)
         intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? (family == .electra ? 1024 : 3072)
-        hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? "gelu"
+        hiddenAct = try c.decodeIfPresent(ActivationName.self, forKey: .hiddenAct) ?? .gelu
         hiddenDropoutProb = try c.decodeIfPresent(Double.self, forKey: .hiddenDropoutProb) ?? 0.1
         attentionProbsDropoutProb = try c.decodeIfPresent(Double.self, forKey: .attentionProbsDropoutProb) ?? 0.1
         classifierDropout = try c.decodeIfPresent(Double.self, forKey: .classifierDropout)
@@ -113,11 +113,11 @@ public struct BertConfiguration: Codable, Sendable {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(modelType, forKey: .modelType)
-        try c.encode(vocabSize, forKey: .vocabSize)
+        try c.encode(vocabularySize, forKey: .vocabularySize)
         try c.encode(hiddenSize, forKey: .hiddenSize)
         if family == .electra { try c.encode(embeddingSize, forKey: .embeddingSize) }
-        try c.encode(numHiddenLayers, forKey: .numHiddenLayers)
-        try c.encode(numAttentionHeads, forKey: .numAttentionHeads)
+        try c.encode(layerCount, forKey: .layerCount)
+        try c.encode(headCount, forKey: .headCount)
         try c.encode(intermediateSize, forKey: .intermediateSize)
         try c.encode(hiddenAct, forKey: .hiddenAct)
         try c.encode(hiddenDropoutProb, forKey: .hiddenDropoutProb)
@@ -133,19 +133,18 @@ public struct BertConfiguration: Codable, Sendable {
     }
 
     /// Width of one attention head.
-    var headSize: Int { hiddenSize / numAttentionHeads }
+    var headSize: Int { hiddenSize / headCount }
 
     /// Decodes and checks the config of `file` (sizes positive, heads dividing `hidden_size`, a
     /// supported activation, an encoder); errors name the file and the key.
     static func load(_ file: ConfigFile) throws -> BertConfiguration {
         let config = try file.decode(BertConfiguration.self)
-        try file.requirePositive(["vocab_size": config.vocabSize, "hidden_size": config.hiddenSize,
-                                  "embedding_size": config.embeddingSize, "num_hidden_layers": config.numHiddenLayers,
-                                  "num_attention_heads": config.numAttentionHeads, "intermediate_size": config.intermediateSize,
+        try file.requirePositive(["vocab_size": config.vocabularySize, "hidden_size": config.hiddenSize,
+                                  "embedding_size": config.embeddingSize, "num_hidden_layers": config.layerCount,
+                                  "num_attention_heads": config.headCount, "intermediate_size": config.intermediateSize,
                                   "max_position_embeddings": config.maxPositionEmbeddings, "type_vocab_size": config.typeVocabSize,
                                   "num_labels": config.numLabels])
-        try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.numAttentionHeads)
-        try file.requireSupportedActivation("hidden_act", config.hiddenAct)
+        try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.headCount)
         try file.require(!config.isDecoder, "is_decoder", "must be false: slimtrace builds the \(config.family.classPrefix) encoder only")
         try file.require(config.positionEmbeddingType.map { $0 == "absolute" } ?? true, "position_embedding_type",
                          "is \"\(config.positionEmbeddingType ?? "")\": only \"absolute\" is supported (transformers 5 removed relative_key and relative_key_query, and slimtrace does not run them)")
@@ -199,35 +198,31 @@ public enum ElectraArchitecture: BertFamilyArchitecture {
 }
 
 /// `BertEmbeddings` / `RobertaEmbeddings` / `ElectraEmbeddings`: word + token type + position
-/// embeddings, LayerNorm, dropout. RoBERTa registers its position table last and numbers
+/// embeddings, LayerNorm, dropout. RoBERTa assigns its position table last and numbers
 /// positions from `pad_token_id + 1`, skipping padding tokens.
 final class BertEmbeddings: Module {
     let family: BertFamily
     let paddingIndex: Int
     let maxPositions: Int
-    let wordEmbeddings: Embedding
-    let positionEmbeddings: Embedding
-    let tokenTypeEmbeddings: Embedding
-    let layerNorm: LayerNorm
-    let dropout: Dropout
+    @ModuleInfo(key: "word_embeddings") var wordEmbeddings: Embedding
+    @ModuleInfo(key: "position_embeddings") var positionEmbeddings: Embedding
+    @ModuleInfo(key: "token_type_embeddings") var tokenTypeEmbeddings: Embedding
+    @ModuleInfo(key: "LayerNorm") var layerNorm: LayerNorm
+    @ModuleInfo(key: "dropout") var dropout: Dropout
 
     init(_ config: BertConfiguration) {
         family = config.family
         paddingIndex = config.padTokenId ?? 0
         maxPositions = config.maxPositionEmbeddings
+        super.init(typeName: config.family.className("Embeddings"))
         let width = config.embeddingSize
-        wordEmbeddings = Embedding(count: config.vocabSize, dimension: width)
-        positionEmbeddings = Embedding(count: config.maxPositionEmbeddings, dimension: width)
+        wordEmbeddings = Embedding(count: config.vocabularySize, dimension: width)
+        let positions = Embedding(count: config.maxPositionEmbeddings, dimension: width)
+        if family != .roberta { positionEmbeddings = positions }
         tokenTypeEmbeddings = Embedding(count: config.typeVocabSize, dimension: width)
         layerNorm = LayerNorm(dimension: width, eps: config.layerNormEps)
         dropout = Dropout(probability: config.hiddenDropoutProb)
-        super.init(typeName: config.family.className("Embeddings"))
-        register("word_embeddings", wordEmbeddings)
-        if family != .roberta { register("position_embeddings", positionEmbeddings) }
-        register("token_type_embeddings", tokenTypeEmbeddings)
-        register("LayerNorm", layerNorm)
-        register("dropout", dropout)
-        if family == .roberta { register("position_embeddings", positionEmbeddings) }
+        if family == .roberta { positionEmbeddings = positions }
     }
 
     func callAsFunction(inputIds: Tensor, tokenTypeIds: Tensor?) throws -> Tensor {
@@ -258,66 +253,47 @@ final class BertEmbeddings: Module {
     }
 }
 
-/// `BertSelfAttention`: query/key/value projections, scaled dot-product scores, softmax, context.
-/// The head size comes from the config (`hidden_size / num_attention_heads`), the number of heads
-/// from the query's rows, so a layer whose heads were slimmed away runs with the heads it has.
+/// `BertSelfAttention`: query/key/value projections and `EncoderAttention`. The head size comes
+/// from the config (`hidden_size / num_attention_heads`), the number of heads from the query's rows.
 final class BertSelfAttention: Module {
     let headSize: Int
-    let query: Linear
-    let key: Linear
-    let value: Linear
-    let dropout: Dropout
+    @ModuleInfo(key: "query") var query: Linear
+    @ModuleInfo(key: "key") var key: Linear
+    @ModuleInfo(key: "value") var value: Linear
+    @ModuleInfo(key: "dropout") var dropout: Dropout
 
     /// Heads of this layer: the query's output features over the head size.
     var heads: Int { query.outFeatures / headSize }
 
     init(_ config: BertConfiguration) {
-        let heads = config.numAttentionHeads
         headSize = config.headSize
-        query = Linear(inFeatures: config.hiddenSize, outFeatures: heads * headSize)
-        key = Linear(inFeatures: config.hiddenSize, outFeatures: heads * headSize)
-        value = Linear(inFeatures: config.hiddenSize, outFeatures: heads * headSize)
-        dropout = Dropout(probability: config.attentionProbsDropoutProb)
         super.init(typeName: config.family.className("SelfAttention"))
-        register("query", query)
-        register("key", key)
-        register("value", value)
-        register("dropout", dropout)
+        let width = config.headCount * headSize
+        query = Linear(inFeatures: config.hiddenSize, outFeatures: width)
+        key = Linear(inFeatures: config.hiddenSize, outFeatures: width)
+        value = Linear(inFeatures: config.hiddenSize, outFeatures: width)
+        dropout = Dropout(probability: config.attentionProbsDropoutProb)
     }
 
     /// `paddingMask` is bool `[batch, 1, 1, keys]`, true at padding (nil: attend everywhere).
     func callAsFunction(_ hidden: Tensor, paddingMask: Tensor?) throws -> Tensor {
         try scoped {
-            let (batch, length) = (hidden.shape[0], hidden.shape[1])
-            // `-1`: as many heads as the projections have (`heads`).
-            func split(_ projected: Tensor) throws -> Tensor {
-                try projected.view([batch, length, -1, headSize]).transpose(1, 2)
-            }
-            let q = try split(query(hidden)), k = try split(key(hidden)), v = try split(value(hidden))
-            var scores = try q.matmul(k.transpose(2, 3)) * Float(1 / Double(headSize).squareRoot())
-            if let paddingMask { scores = try scores.maskedFill(paddingMask, value: -.greatestFiniteMagnitude) }
-            // Hugging Face's eager attention calls functional dropout (p = 0 in eval), not the module.
-            let probabilities = try scores.softmax().dropout(probability: 0)
-            let context = try probabilities.matmul(v).transpose(1, 2).contiguous()
-            return try context.reshape([batch, length, -1])
+            try EncoderAttention.context(query: query(hidden), key: key(hidden), value: value(hidden), headSize: headSize, paddingMask: paddingMask)
         }
     }
 }
 
 /// `BertSelfOutput` and `BertOutput`: dense → dropout → LayerNorm(· + residual).
 final class BertResidualOutput: Module {
-    let dense: Linear
-    let layerNorm: LayerNorm
-    let dropout: Dropout
+    @ModuleInfo(key: "dense") var dense: Linear
+    @ModuleInfo(key: "LayerNorm") var layerNorm: LayerNorm
+    @ModuleInfo(key: "dropout") var dropout: Dropout
 
     init(_ config: BertConfiguration, inFeatures: Int, typeSuffix: String) {
+        super.init(typeName: config.family.className(typeSuffix))
         dense = Linear(inFeatures: inFeatures, outFeatures: config.hiddenSize)
         layerNorm = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
         dropout = Dropout(probability: config.hiddenDropoutProb)
-        super.init(typeName: config.family.className(typeSuffix))
-        register("dense", dense)
-        register("LayerNorm", layerNorm)
-        register("dropout", dropout)
     }
 
     func callAsFunction(_ hidden: Tensor, residual: Tensor) throws -> Tensor {
@@ -327,15 +303,13 @@ final class BertResidualOutput: Module {
 
 /// `BertAttention`: self-attention and its output projection.
 final class BertAttention: Module {
-    let attention: BertSelfAttention
-    let output: BertResidualOutput
+    @ModuleInfo(key: "self") var attention: BertSelfAttention
+    @ModuleInfo(key: "output") var output: BertResidualOutput
 
     init(_ config: BertConfiguration) {
+        super.init(typeName: config.family.className("Attention"))
         attention = BertSelfAttention(config)
         output = BertResidualOutput(config, inFeatures: config.hiddenSize, typeSuffix: "SelfOutput")
-        super.init(typeName: config.family.className("Attention"))
-        register("self", attention)
-        register("output", output)
     }
 
     func callAsFunction(_ hidden: Tensor, paddingMask: Tensor?) throws -> Tensor {
@@ -343,38 +317,18 @@ final class BertAttention: Module {
     }
 }
 
-/// `BertIntermediate`: dense → activation.
-final class BertIntermediate: Module {
-    let dense: Linear
-    let activation: Activation
-
-    init(_ config: BertConfiguration, activation: Activation) {
-        dense = Linear(inFeatures: config.hiddenSize, outFeatures: config.intermediateSize)
-        self.activation = activation
-        super.init(typeName: config.family.className("Intermediate"))
-        register("dense", dense)
-        register("intermediate_act_fn", activation)
-    }
-
-    func callAsFunction(_ hidden: Tensor) throws -> Tensor {
-        try scoped { try activation(dense(hidden)) }
-    }
-}
-
 /// `BertLayer`: attention, then the feed-forward block.
 final class BertLayer: Module {
-    let attention: BertAttention
-    let intermediate: BertIntermediate
-    let output: BertResidualOutput
+    @ModuleInfo(key: "attention") var attention: BertAttention
+    @ModuleInfo(key: "intermediate") var intermediate: Intermediate
+    @ModuleInfo(key: "output") var output: BertResidualOutput
 
-    init(_ config: BertConfiguration, activation: Activation) {
-        attention = BertAttention(config)
-        intermediate = BertIntermediate(config, activation: activation)
-        output = BertResidualOutput(config, inFeatures: config.intermediateSize, typeSuffix: "Output")
+    init(_ config: BertConfiguration) {
         super.init(typeName: config.family.className("Layer"))
-        register("attention", attention)
-        register("intermediate", intermediate)
-        register("output", output)
+        attention = BertAttention(config)
+        intermediate = Intermediate(typeName: config.family.className("Intermediate"), hiddenSize: config.hiddenSize,
+                                    intermediateSize: config.intermediateSize, activation: config.hiddenAct)
+        output = BertResidualOutput(config, inFeatures: config.intermediateSize, typeSuffix: "Output")
     }
 
     func callAsFunction(_ hidden: Tensor, paddingMask: Tensor?) throws -> Tensor {
@@ -385,66 +339,28 @@ final class BertLayer: Module {
     }
 }
 
-/// `BertEncoder`: the stack of layers.
-final class BertEncoder: Module {
-    let layers: ModuleList<BertLayer>
-
-    init(_ config: BertConfiguration) {
-        // `hidden_act` was checked by `BertConfiguration.load`.
-        layers = ModuleList((0..<config.numHiddenLayers).map { _ in
-            BertLayer(config, activation: Activation.huggingFace(config.hiddenAct)!)
-        })
-        super.init(typeName: config.family.className("Encoder"))
-        register("layer", layers)
-    }
-
-    func callAsFunction(_ hidden: Tensor, paddingMask: Tensor?) throws -> Tensor {
-        try scoped { try layers.items.reduce(hidden) { try $1($0, paddingMask: paddingMask) } }
-    }
-}
-
-/// `BertPooler`: the first token through dense → tanh.
-final class BertPooler: Module {
-    let dense: Linear
-    let activation: Activation
-
-    init(_ config: BertConfiguration) {
-        dense = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize)
-        activation = Activation(.tanh, typeName: "Tanh")
-        super.init(typeName: config.family.className("Pooler"))
-        register("dense", dense)
-        register("activation", activation)
-    }
-
-    func callAsFunction(_ hidden: Tensor) throws -> Tensor {
-        try scoped { try activation(dense(hidden.select(1, 0))) }
-    }
-}
-
 /// `BertModel` / `RobertaModel` / `ElectraModel`: embeddings (ELECTRA: projected to `hidden_size`
 /// when `embedding_size` differs), the encoder and, for BERT and RoBERTa, the pooler. Its forward
 /// returns `last_hidden_state`.
 public final class BertModel: Module, TransformerModel {
     public let config: BertConfiguration
-    let embeddings: BertEmbeddings
-    let embeddingsProject: Linear?
-    let encoder: BertEncoder
-    let pooler: BertPooler?
+    @ModuleInfo(key: "embeddings") var embeddings: BertEmbeddings
+    @ModuleInfo(key: "embeddings_project") var embeddingsProject: Linear?
+    @ModuleInfo(key: "encoder") var encoder: LayerStack<BertLayer>
+    @ModuleInfo(key: "pooler") var pooler: Pooler?
 
     /// The base model; `addPoolingLayer` as Hugging Face's (RoBERTa's classifier builds it without;
     /// ELECTRA never has one).
     public init(_ config: BertConfiguration, addPoolingLayer: Bool) {
         self.config = config
+        super.init(typeName: config.family.className("Model"))
         embeddings = BertEmbeddings(config)
         embeddingsProject = config.embeddingSize != config.hiddenSize
             ? Linear(inFeatures: config.embeddingSize, outFeatures: config.hiddenSize) : nil
-        encoder = BertEncoder(config)
-        pooler = addPoolingLayer && config.family != .electra ? BertPooler(config) : nil
-        super.init(typeName: config.family.className("Model"))
-        register("embeddings", embeddings)
-        if let embeddingsProject { register("embeddings_project", embeddingsProject) }
-        register("encoder", encoder)
-        if let pooler { register("pooler", pooler) }
+        encoder = LayerStack(typeName: config.family.className("Encoder"), (0..<config.layerCount).map { _ in BertLayer(config) })
+        pooler = addPoolingLayer && config.family != .electra
+            ? Pooler(typeName: config.family.className("Pooler"), hiddenSize: config.hiddenSize, outputSize: config.hiddenSize, activation: .tanh)
+            : nil
     }
 
     public var inputSpecs: [ModelInputSpec] { TokenInputs.specsWithTokenTypes }
@@ -460,7 +376,8 @@ public final class BertModel: Module, TransformerModel {
             let tokens = try TokenInputs(inputs, of: self)
             var hidden = try embeddings(inputIds: tokens.ids, tokenTypeIds: tokens.tokenTypeIds)
             if let embeddingsProject { hidden = try embeddingsProject(hidden) }
-            let sequence = try encoder(hidden, paddingMask: tokens.attentionMask?.paddingMask())
+            let paddingMask = try tokens.attentionMask?.paddingMask()
+            let sequence = try encoder(hidden) { try $0($1, paddingMask: paddingMask) }
             return (sequence, try pooler?(sequence))
         }
     }
@@ -469,21 +386,17 @@ public final class BertModel: Module, TransformerModel {
 /// `RobertaClassificationHead` / `ElectraClassificationHead`: the first token through dropout →
 /// dense → tanh (RoBERTa, a function call) or a GELU module (ELECTRA) → dropout → out_proj.
 final class BertClassificationHead: Module {
-    let dense: Linear
-    let activation: Activation?
-    let dropout: Dropout
-    let outProj: Linear
+    @ModuleInfo(key: "dense") var dense: Linear
+    @ModuleInfo(key: "activation") var activation: Activation?
+    @ModuleInfo(key: "dropout") var dropout: Dropout
+    @ModuleInfo(key: "out_proj") var outProj: Linear
 
     init(_ config: BertConfiguration) {
+        super.init(typeName: config.family.className("ClassificationHead"))
         dense = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize)
-        activation = config.family == .electra ? Activation.huggingFace("gelu") : nil
+        activation = config.family == .electra ? Activation(.gelu) : nil
         dropout = Dropout(probability: config.classifierDropout ?? config.hiddenDropoutProb)
         outProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.numLabels)
-        super.init(typeName: config.family.className("ClassificationHead"))
-        register("dense", dense)
-        if let activation { register("activation", activation) }
-        register("dropout", dropout)
-        register("out_proj", outProj)
     }
 
     func callAsFunction(_ features: Tensor) throws -> Tensor {
@@ -500,32 +413,25 @@ final class BertClassificationHead: Module {
 /// (BERT: dropout → `classifier` Linear on the pooled output; RoBERTa and ELECTRA: a
 /// classification head on the first token). Its forward returns the logits `[batch, num_labels]`.
 public final class BertForSequenceClassification: Module, TransformerModel {
-    /// BERT classifies the pooler's output; RoBERTa and ELECTRA the first token through a head.
-    enum Classifier {
-        case pooled(dropout: Dropout, classifier: Linear)
-        case head(BertClassificationHead)
-    }
-
     public let config: BertConfiguration
-    let base: BertModel
-    let classifier: Classifier
+    /// The base model, under the family's `model_type` (`bert`, `roberta`, `electra`).
+    @ModuleInfo var base: BertModel
+    /// BERT's dropout before its `classifier` Linear.
+    @ModuleInfo(key: "dropout") var dropout: Dropout?
+    /// BERT's classifier on the pooled output.
+    @ModuleInfo(key: "classifier") var pooledClassifier: Linear?
+    /// RoBERTa's and ELECTRA's classifier on the first token.
+    @ModuleInfo(key: "classifier") var head: BertClassificationHead?
 
     public init(_ config: BertConfiguration) {
         self.config = config
-        base = BertModel(config, addPoolingLayer: config.family == .bert)
-        classifier = config.family == .bert
-            ? .pooled(dropout: Dropout(probability: config.classifierDropout ?? config.hiddenDropoutProb),
-                      classifier: Linear(inFeatures: config.hiddenSize, outFeatures: config.numLabels))
-            : .head(BertClassificationHead(config))
+        _base = ModuleInfo(key: config.family.modelType)
         super.init(typeName: config.family.className("ForSequenceClassification"))
-        register(config.family.modelType, base)
-        switch classifier {
-        case let .pooled(dropout, linear):
-            register("dropout", dropout)
-            register("classifier", linear)
-        case let .head(head):
-            register("classifier", head)
-        }
+        base = BertModel(config, addPoolingLayer: config.family == .bert)
+        let pooled = config.family == .bert
+        dropout = pooled ? Dropout(probability: config.classifierDropout ?? config.hiddenDropoutProb) : nil
+        pooledClassifier = pooled ? Linear(inFeatures: config.hiddenSize, outFeatures: config.numLabels) : nil
+        head = pooled ? nil : BertClassificationHead(config)
     }
 
     public var inputSpecs: [ModelInputSpec] { TokenInputs.specsWithTokenTypes }
@@ -534,13 +440,11 @@ public final class BertForSequenceClassification: Module, TransformerModel {
         try validate(inputs)
         return try scoped {
             let (sequence, pooled) = try base.run(inputs)
-            switch classifier {
-            case let .pooled(dropout, linear):
-                // The base model was built with its pooler, so `pooled` is there.
-                return try linear(dropout(pooled!))
-            case let .head(head):
-                return try head(sequence)
+            if let head { return try head(sequence) }
+            guard let dropout, let pooledClassifier, let pooled else {
+                throw ModelError.missingInput(name: "pooler output", model: typeName)
             }
+            return try pooledClassifier(dropout(pooled))
         }
     }
 }

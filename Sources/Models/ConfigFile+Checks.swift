@@ -1,5 +1,3 @@
-import NN
-
 /// The checks every architecture's config reader makes, each an invalid-config error naming the
 /// file and the key at fault (see `require`).
 extension ConfigFile {
@@ -17,11 +15,5 @@ extension ConfigFile {
     /// the heads must split evenly.
     func requireDivisible(_ key: String, _ value: Int, by divisorKey: String, _ divisor: Int) throws {
         try require(value % divisor == 0, key, "(\(value)) must be divisible by \(divisorKey) (\(divisor))")
-    }
-
-    /// Throws unless `name` (the value of `key`) is an activation `Activation.huggingFace` builds.
-    func requireSupportedActivation(_ key: String, _ name: String) throws {
-        try require(Activation.huggingFace(name) != nil, key,
-                    "\"\(name)\" is not supported; supported: \(Activation.supportedHuggingFaceNames.joined(separator: ", "))")
     }
 }

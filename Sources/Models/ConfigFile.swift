@@ -59,6 +59,9 @@ public struct ConfigFile: Sendable {
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let key = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw ModelError.invalidConfig(path: url.path, detail: "key \"\(key)\" has the wrong type (\(context.debugDescription))")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ModelError.invalidConfig(path: url.path, detail: "\"\(key)\" \(context.debugDescription)")
         } catch {
             throw ModelError.invalidConfig(path: url.path, detail: "cannot be decoded: \(error.localizedDescription)")
         }

@@ -29,16 +29,34 @@ enum DecoderOnly {
         }
     }
 
-    /// `softmax(mask(q·kᵀ · scaling))·v` for `[batch, heads, length, headDim]` query, key and value,
-    /// returned as `[batch, length, heads · headDim]` for the output projection (transposed back,
-    /// heads merged, contiguous). The dropout on the probabilities is recorded with p = 0, as in
-    /// evaluation mode.
-    static func attention(query: Tensor, key: Tensor, value: Tensor, mask: AttentionMask, scaling: Float) throws -> Tensor {
+    /// `softmax(mask(q·kᵀ · scaling))·v` for `[batch, heads, length, headDim]` query and
+    /// `[batch, keyValueHeads, length, headDim]` key and value (grouped-query attention repeats each
+    /// key/value head for its group, Hugging Face's `repeat_kv`), returned as
+    /// `[batch, length, heads · headDim]` for the output projection (transposed back, heads merged,
+    /// contiguous). `window` (bool `[length, length]`, true where a key is older than the layer's
+    /// sliding window) is masked out like the future and the padding. The dropout on the
+    /// probabilities is recorded with p = 0, as in evaluation mode.
+    static func attention(query: Tensor, key: Tensor, value: Tensor, mask: AttentionMask, scaling: Float, window: Tensor? = nil) throws -> Tensor {
         let (batch, length) = (query.shape[0], query.shape[2])
-        let scores = try query.matmul(key.transpose(-1, -2)).mul(scaling)
-        let probabilities = try mask.apply(to: scores).softmax().dropout(probability: 0)
-        let context = try probabilities.matmul(value).transpose(1, 2).contiguous()
+        let keys = try repeatKeyValueHeads(key, toMatch: query), values = try repeatKeyValueHeads(value, toMatch: query)
+        let scores = try query.matmul(keys.transpose(-1, -2)).mul(scaling)
+        let windowed = try window.map { try scores.maskedFill($0, value: -.greatestFiniteMagnitude) } ?? scores
+        let probabilities = try mask.apply(to: windowed).softmax().dropout(probability: 0)
+        let context = try probabilities.matmul(values).transpose(1, 2).contiguous()
         return try context.reshape([batch, length, -1]).contiguous()
+    }
+
+    /// Hugging Face's `repeat_kv`: each key/value head repeated for its group of query heads
+    /// (`[B, kv, S, d]` → `[B, kv·n, S, d]` by expand + reshape); the identity without grouping.
+    private static func repeatKeyValueHeads(_ states: Tensor, toMatch query: Tensor) throws -> Tensor {
+        let queryHeads = query.shape[1], keyValueHeads = states.shape[1]
+        guard keyValueHeads != queryHeads else { return states }
+        guard keyValueHeads > 0, queryHeads % keyValueHeads == 0 else {
+            throw TensorError.shapeMismatch(op: "repeat_kv", detail: "\(keyValueHeads) key/value heads do not divide \(queryHeads) query heads")
+        }
+        let (batch, length, size) = (states.shape[0], states.shape[2], states.shape[3])
+        let groups = queryHeads / keyValueHeads
+        return try states.unsqueeze(2).expand([batch, keyValueHeads, groups, length, size]).reshape([batch, queryHeads, length, size])
     }
 }
 

@@ -19,8 +19,8 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
     public var hiddenDimension: Int
     public var dropout: Double
     public var attentionDropout: Double
-    /// The feed-forward activation's `ACT2FN` name.
-    public var activation: String
+    /// The feed-forward activation.
+    public var activation: ActivationName
     public var sequenceClassificationDropout: Double
     /// Class names by index; its size is the classifier's label count.
     public var id2label: [String: String]?
@@ -54,7 +54,7 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
         hiddenDimension = try c.decodeIfPresent(Int.self, forKey: .hiddenDimension) ?? 3072
         dropout = try c.decodeIfPresent(Double.self, forKey: .dropout) ?? 0.1
         attentionDropout = try c.decodeIfPresent(Double.self, forKey: .attentionDropout) ?? 0.1
-        activation = try c.decodeIfPresent(String.self, forKey: .activation) ?? "gelu"
+        activation = try c.decodeIfPresent(ActivationName.self, forKey: .activation) ?? .gelu
         sequenceClassificationDropout = try c.decodeIfPresent(Double.self, forKey: .sequenceClassificationDropout) ?? 0.2
         id2label = try c.decodeIfPresent([String: String].self, forKey: .id2label)
         numLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels)
@@ -71,14 +71,8 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
         try file.requirePositive(["hidden_dim": config.hiddenDimension])
         try file.requireNotNegative("n_layers", config.layerCount)
         try file.requirePositive(["vocab_size": config.vocabularySize, "max_position_embeddings": config.maxPositionEmbeddings])
-        try file.requireSupportedActivation("activation", config.activation)
         try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
         return config
-    }
-
-    /// The feed-forward activation module (the name was checked by `load`).
-    func activationModule() -> Activation {
-        Activation.huggingFace(activation)!
     }
 }
 
@@ -101,21 +95,17 @@ public enum DistilBertArchitecture: Architecture {
 
 /// Word and learned position embeddings, summed, then LayerNorm and dropout (HF `Embeddings`).
 final class DistilBertEmbeddings: Module {
-    let wordEmbeddings: Embedding
-    let positionEmbeddings: Embedding
-    let layerNorm: LayerNorm
-    let dropout: Dropout
+    @ModuleInfo(key: "word_embeddings") var wordEmbeddings: Embedding
+    @ModuleInfo(key: "position_embeddings") var positionEmbeddings: Embedding
+    @ModuleInfo(key: "LayerNorm") var layerNorm: LayerNorm
+    @ModuleInfo(key: "dropout") var dropout: Dropout
 
     init(_ config: DistilBertConfiguration) {
+        super.init(typeName: "Embeddings")
         wordEmbeddings = Embedding(count: config.vocabularySize, dimension: config.dimension)
         positionEmbeddings = Embedding(count: config.maxPositionEmbeddings, dimension: config.dimension)
         layerNorm = LayerNorm(dimension: config.dimension, eps: 1e-12)
         dropout = Dropout(probability: config.dropout)
-        super.init(typeName: "Embeddings")
-        register("word_embeddings", wordEmbeddings)
-        register("position_embeddings", positionEmbeddings)
-        register("LayerNorm", layerNorm)
-        register("dropout", dropout)
     }
 
     /// `[batch, length]` token ids to `[batch, length, dim]`; positions are `0..<length`.
@@ -135,67 +125,49 @@ final class DistilBertEmbeddings: Module {
 }
 
 /// Multi-head self-attention with `q_lin`, `k_lin`, `v_lin` and the output projection `out_lin`
-/// (HF `DistilBertSelfAttention`). The head size comes from the config (`dim / n_heads`), the
-/// number of heads from the query's rows, so a layer whose heads were slimmed away runs with the
-/// heads it has.
+/// (HF `DistilBertSelfAttention`), computed by `EncoderAttention`. The head size comes from the
+/// config (`dim / n_heads`), the number of heads from the query's rows.
 final class DistilBertSelfAttention: Module {
     let headSize: Int
-    let qLin: Linear
-    let kLin: Linear
-    let vLin: Linear
-    let outLin: Linear
+    @ModuleInfo(key: "q_lin") var qLin: Linear
+    @ModuleInfo(key: "k_lin") var kLin: Linear
+    @ModuleInfo(key: "v_lin") var vLin: Linear
+    @ModuleInfo(key: "out_lin") var outLin: Linear
+    @ModuleInfo(key: "dropout") var dropout: Dropout
 
     init(_ config: DistilBertConfiguration) {
         headSize = config.dimension / config.headCount
+        super.init(typeName: "DistilBertSelfAttention")
         qLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
         kLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
         vLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
         outLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
-        super.init(typeName: "DistilBertSelfAttention")
-        register("q_lin", qLin)
-        register("k_lin", kLin)
-        register("v_lin", vLin)
-        register("out_lin", outLin)
-        register("dropout", Dropout(probability: config.attentionDropout))
+        dropout = Dropout(probability: config.attentionDropout)
     }
 
     /// `[batch, length, dim]` to the same shape; `paddingMask` (bool `[batch, 1, 1, length]`,
     /// true at padding) hides padded keys.
     func callAsFunction(_ hiddenStates: Tensor, paddingMask: Tensor?) throws -> Tensor {
         try scoped {
-            let inputShape = Array(hiddenStates.shape.dropLast())
-            // `-1`: as many heads as the projections have.
-            func heads(_ x: Tensor) throws -> Tensor { try x.view(inputShape + [-1, headSize]).transpose(1, 2) }
-            let query = try heads(qLin(hiddenStates))
-            let key = try heads(kLin(hiddenStates))
-            let value = try heads(vLin(hiddenStates))
-            var scores = try query.matmul(key.transpose(2, 3)) * (1 / Float(headSize).squareRoot())
-            if let paddingMask { scores = try scores.maskedFill(paddingMask, value: -Float.greatestFiniteMagnitude) }
-            // Hugging Face's eager attention calls functional dropout (p = 0 in eval), not the module.
-            let probabilities = try scores.softmax().dropout(probability: 0)
-            let context = try probabilities.matmul(value).transpose(1, 2).contiguous().reshape(inputShape + [-1])
-            return try outLin(context)
+            try outLin(EncoderAttention.context(query: qLin(hiddenStates), key: kLin(hiddenStates), value: vLin(hiddenStates),
+                                                headSize: headSize, paddingMask: paddingMask))
         }
     }
 }
 
 /// The feed-forward block `lin1 → activation → lin2 → dropout` (HF `FFN`).
 final class DistilBertFFN: Module {
-    let dropout: Dropout
-    let lin1: Linear
-    let lin2: Linear
-    let activation: Activation
+    @ModuleInfo(key: "dropout") var dropout: Dropout
+    @ModuleInfo(key: "lin1") var lin1: Linear
+    @ModuleInfo(key: "lin2") var lin2: Linear
+    @ModuleInfo(key: "activation") var activation: Activation
 
     init(_ config: DistilBertConfiguration) {
+        super.init(typeName: "FFN")
         dropout = Dropout(probability: config.dropout)
         lin1 = Linear(inFeatures: config.dimension, outFeatures: config.hiddenDimension)
         lin2 = Linear(inFeatures: config.hiddenDimension, outFeatures: config.dimension)
-        activation = config.activationModule()
-        super.init(typeName: "FFN")
-        register("dropout", dropout)
-        register("lin1", lin1)
-        register("lin2", lin2)
-        register("activation", activation)
+        activation = Activation(config.activation)
     }
 
     func callAsFunction(_ x: Tensor) throws -> Tensor {
@@ -206,21 +178,17 @@ final class DistilBertFFN: Module {
 /// One post-norm layer: attention, add & `sa_layer_norm`, FFN, add & `output_layer_norm`
 /// (HF `TransformerBlock`).
 final class DistilBertTransformerBlock: Module {
-    let attention: DistilBertSelfAttention
-    let saLayerNorm: LayerNorm
-    let ffn: DistilBertFFN
-    let outputLayerNorm: LayerNorm
+    @ModuleInfo(key: "attention") var attention: DistilBertSelfAttention
+    @ModuleInfo(key: "sa_layer_norm") var saLayerNorm: LayerNorm
+    @ModuleInfo(key: "ffn") var ffn: DistilBertFFN
+    @ModuleInfo(key: "output_layer_norm") var outputLayerNorm: LayerNorm
 
     init(_ config: DistilBertConfiguration) {
+        super.init(typeName: "TransformerBlock")
         attention = DistilBertSelfAttention(config)
         saLayerNorm = LayerNorm(dimension: config.dimension, eps: 1e-12)
         ffn = DistilBertFFN(config)
         outputLayerNorm = LayerNorm(dimension: config.dimension, eps: 1e-12)
-        super.init(typeName: "TransformerBlock")
-        register("attention", attention)
-        register("sa_layer_norm", saLayerNorm)
-        register("ffn", ffn)
-        register("output_layer_norm", outputLayerNorm)
     }
 
     func callAsFunction(_ hiddenStates: Tensor, paddingMask: Tensor?) throws -> Tensor {
@@ -231,49 +199,30 @@ final class DistilBertTransformerBlock: Module {
     }
 }
 
-/// The layer stack (HF `Transformer`).
-final class DistilBertTransformer: Module {
-    let layer: ModuleList<DistilBertTransformerBlock>
-
-    init(_ config: DistilBertConfiguration) {
-        layer = ModuleList((0..<config.layerCount).map { _ in DistilBertTransformerBlock(config) })
-        super.init(typeName: "Transformer")
-        register("layer", layer)
-    }
-
-    func callAsFunction(_ hiddenStates: Tensor, paddingMask: Tensor?) throws -> Tensor {
-        try scoped {
-            try layer.items.reduce(hiddenStates) { try $1($0, paddingMask: paddingMask) }
-        }
-    }
-}
-
 /// The DistilBERT encoder; as a model it returns `last_hidden_state` `[batch, length, dim]`.
 public final class DistilBertModel: Module, TransformerModel {
-    let embeddings: DistilBertEmbeddings
-    let transformer: DistilBertTransformer
+    @ModuleInfo(key: "embeddings") var embeddings: DistilBertEmbeddings
+    /// The layer stack (HF `Transformer`).
+    @ModuleInfo(key: "transformer") var transformer: LayerStack<DistilBertTransformerBlock>
 
     public init(_ config: DistilBertConfiguration) {
-        embeddings = DistilBertEmbeddings(config)
-        transformer = DistilBertTransformer(config)
         super.init(typeName: "DistilBertModel")
-        register("embeddings", embeddings)
-        register("transformer", transformer)
+        embeddings = DistilBertEmbeddings(config)
+        transformer = LayerStack(typeName: "Transformer", (0..<config.layerCount).map { _ in DistilBertTransformerBlock(config) })
     }
 
     public var inputSpecs: [ModelInputSpec] { TokenInputs.specs }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)
-        return try callAsFunction(inputIDs: inputs["input_ids"]!, attentionMask: inputs["attention_mask"])
+        return try callAsFunction(TokenInputs(inputs, of: self))
     }
 
-    /// The encoder on `[batch, length]` token ids; without an attention mask every token is attended.
-    func callAsFunction(inputIDs: Tensor, attentionMask: Tensor?) throws -> Tensor {
+    /// The encoder on the token ids; without an attention mask every token is attended.
+    func callAsFunction(_ tokens: TokenInputs) throws -> Tensor {
         try scoped {
-            let tokens = try TokenInputs(ids: inputIDs, attentionMask: attentionMask)
-            let hiddenStates = try embeddings(tokens.ids)
-            return try transformer(hiddenStates, paddingMask: tokens.attentionMask?.paddingMask())
+            let paddingMask = try tokens.attentionMask?.paddingMask()
+            return try transformer(embeddings(tokens.ids)) { try $0($1, paddingMask: paddingMask) }
         }
     }
 }
@@ -281,21 +230,17 @@ public final class DistilBertModel: Module, TransformerModel {
 /// DistilBERT with `pre_classifier → ReLU → dropout → classifier` on the first token; returns
 /// logits `[batch, num_labels]`.
 public final class DistilBertForSequenceClassification: Module, TransformerModel {
-    let distilbert: DistilBertModel
-    let preClassifier: Linear
-    let classifier: Linear
-    let dropout: Dropout
+    @ModuleInfo(key: "distilbert") var distilbert: DistilBertModel
+    @ModuleInfo(key: "pre_classifier") var preClassifier: Linear
+    @ModuleInfo(key: "classifier") var classifier: Linear
+    @ModuleInfo(key: "dropout") var dropout: Dropout
 
     public init(_ config: DistilBertConfiguration) {
+        super.init(typeName: "DistilBertForSequenceClassification")
         distilbert = DistilBertModel(config)
         preClassifier = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
         classifier = Linear(inFeatures: config.dimension, outFeatures: config.labelCount)
         dropout = Dropout(probability: config.sequenceClassificationDropout)
-        super.init(typeName: "DistilBertForSequenceClassification")
-        register("distilbert", distilbert)
-        register("pre_classifier", preClassifier)
-        register("classifier", classifier)
-        register("dropout", dropout)
     }
 
     public var inputSpecs: [ModelInputSpec] { TokenInputs.specs }
@@ -303,7 +248,7 @@ public final class DistilBertForSequenceClassification: Module, TransformerModel
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)
         return try scoped {
-            let hiddenStates = try distilbert(inputIDs: inputs["input_ids"]!, attentionMask: inputs["attention_mask"])
+            let hiddenStates = try distilbert(TokenInputs(inputs, of: self))
             // HF applies a fresh `nn.ReLU()` here, not a registered module: a bare relu op.
             let pooled = try dropout(preClassifier(hiddenStates.select(1, 0)).relu())
             return try classifier(pooled)

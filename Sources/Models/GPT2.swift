@@ -29,7 +29,7 @@ public struct GPT2Configuration: Codable, Sendable {
     public var heads: Int
     /// The feed-forward width; nil means `4 * n_embd`.
     public var innerDimension: Int?
-    public var activationFunction: String
+    public var activationFunction: ActivationName
     public var residualDropout: Double
     public var embeddingDropout: Double
     public var attentionDropout: Double
@@ -67,7 +67,7 @@ public struct GPT2Configuration: Codable, Sendable {
         layers = try c.decodeIfPresent(Int.self, forKey: .layers) ?? 12
         heads = try c.decodeIfPresent(Int.self, forKey: .heads) ?? 12
         innerDimension = try c.decodeIfPresent(Int.self, forKey: .innerDimension)
-        activationFunction = try c.decodeIfPresent(String.self, forKey: .activationFunction) ?? "gelu_new"
+        activationFunction = try c.decodeIfPresent(ActivationName.self, forKey: .activationFunction) ?? .geluNew
         residualDropout = try c.decodeIfPresent(Double.self, forKey: .residualDropout) ?? 0.1
         embeddingDropout = try c.decodeIfPresent(Double.self, forKey: .embeddingDropout) ?? 0.1
         attentionDropout = try c.decodeIfPresent(Double.self, forKey: .attentionDropout) ?? 0.1
@@ -88,7 +88,6 @@ public struct GPT2Configuration: Codable, Sendable {
                                   "n_head": config.heads, "n_inner": config.feedForwardDimension])
         try file.requireNotNegative("n_layer", config.layers)
         try file.requireDivisible("n_embd", config.embeddingDimension, by: "n_head", config.heads)
-        try file.requireSupportedActivation("activation_function", config.activationFunction)
         try file.require(!config.addCrossAttention, "add_cross_attention", "must be false (GPT-2 as an encoder-decoder is not supported)")
         return config
     }
@@ -97,12 +96,12 @@ public struct GPT2Configuration: Codable, Sendable {
 /// `GPT2Attention`: causal self-attention whose query, key and value are the three thirds of the
 /// fused `c_attn` output.
 final class GPT2Attention: Module {
-    let cAttn: Conv1D
-    let cProj: Conv1D
-    let attnDropout: Dropout
-    let residDropout: Dropout
     let headDimension: Int
     let scaling: Float
+    @ModuleInfo(key: "c_attn") var cAttn: Conv1D
+    @ModuleInfo(key: "c_proj") var cProj: Conv1D
+    @ModuleInfo(key: "attn_dropout") var attnDropout: Dropout
+    @ModuleInfo(key: "resid_dropout") var residDropout: Dropout
 
     init(_ config: GPT2Configuration, layerIndex: Int) {
         let width = config.embeddingDimension
@@ -110,15 +109,11 @@ final class GPT2Attention: Module {
         var scaling = config.scaleAttentionWeights ? 1 / Double(headDimension).squareRoot() : 1
         if config.scaleAttentionByInverseLayerIndex { scaling /= Double(layerIndex + 1) }
         self.scaling = Float(scaling)
+        super.init(typeName: "GPT2Attention")
         cAttn = Conv1D(nf: 3 * width, nx: width)
         cProj = Conv1D(nf: width, nx: width)
         attnDropout = Dropout(probability: config.attentionDropout)
         residDropout = Dropout(probability: config.residualDropout)
-        super.init(typeName: "GPT2Attention")
-        register("c_attn", cAttn)
-        register("c_proj", cProj)
-        register("attn_dropout", attnDropout)
-        register("resid_dropout", residDropout)
     }
 
     /// Hugging Face's eager path does not call `attn_dropout` (it applies a functional dropout
@@ -141,25 +136,20 @@ final class GPT2Attention: Module {
 
 /// `GPT2Block`: pre-norm attention and feed-forward, each with a residual.
 final class GPT2Block: Module {
-    let ln1: LayerNorm
-    let attn: GPT2Attention
-    let ln2: LayerNorm
-    let mlp: GPTMLP<Conv1D>
+    @ModuleInfo(key: "ln_1") var ln1: LayerNorm
+    @ModuleInfo(key: "attn") var attn: GPT2Attention
+    @ModuleInfo(key: "ln_2") var ln2: LayerNorm
+    @ModuleInfo(key: "mlp") var mlp: GPTMLP<Conv1D>
 
     init(_ config: GPT2Configuration, layerIndex: Int) {
+        super.init(typeName: "GPT2Block")
         ln1 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
         attn = GPT2Attention(config, layerIndex: layerIndex)
         ln2 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
-        // `GPT2MLP`; `GPT2Configuration.read` has checked that the activation is supported.
         mlp = GPTMLP(typeName: "GPT2MLP",
                      in: ("c_fc", Conv1D(nf: config.feedForwardDimension, nx: config.embeddingDimension)),
                      out: ("c_proj", Conv1D(nf: config.embeddingDimension, nx: config.feedForwardDimension)),
-                     activation: Activation.huggingFace(config.activationFunction)!, dropout: config.residualDropout)
-        super.init(typeName: "GPT2Block")
-        register("ln_1", ln1)
-        register("attn", attn)
-        register("ln_2", ln2)
-        register("mlp", mlp)
+                     activation: config.activationFunction, dropout: config.residualDropout)
     }
 
     func callAsFunction(_ x: Tensor, mask: DecoderOnly.AttentionMask) throws -> Tensor {
@@ -173,24 +163,19 @@ final class GPT2Block: Module {
 /// `GPT2Model`: token and position embeddings, the blocks and the final LayerNorm; its output is
 /// `last_hidden_state`.
 public final class GPT2Model: Module, DecoderOnlyModel {
-    let wte: Embedding
-    let wpe: Embedding
-    let drop: Dropout
-    let h: ModuleList<GPT2Block>
-    let lnF: LayerNorm
+    @ModuleInfo(key: "wte") var wte: Embedding
+    @ModuleInfo(key: "wpe") var wpe: Embedding
+    @ModuleInfo(key: "drop") var drop: Dropout
+    @ModuleInfo(key: "h") var h: ModuleList<GPT2Block>
+    @ModuleInfo(key: "ln_f") var lnF: LayerNorm
 
     init(_ config: GPT2Configuration) {
+        super.init(typeName: "GPT2Model")
         wte = Embedding(count: config.vocabularySize, dimension: config.embeddingDimension)
         wpe = Embedding(count: config.positions, dimension: config.embeddingDimension)
         drop = Dropout(probability: config.embeddingDropout)
         h = ModuleList((0..<config.layers).map { GPT2Block(config, layerIndex: $0) })
         lnF = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
-        super.init(typeName: "GPT2Model")
-        register("wte", wte)
-        register("wpe", wpe)
-        register("drop", drop)
-        register("h", h)
-        register("ln_f", lnF)
     }
 
     /// `last_hidden_state` for token ids `[batch, length]`; positions are `0..<length` whatever
@@ -212,17 +197,13 @@ public final class GPT2Model: Module, DecoderOnlyModel {
 /// `GPT2LMHeadModel`: `GPT2Model` and a bias-free `lm_head`, tied to `wte` unless
 /// `tie_word_embeddings` is false (the checkpoint then stores `lm_head.weight`).
 public final class GPT2LMHeadModel: Module, DecoderOnlyModel {
-    let transformer: GPT2Model
-    let lmHead: Linear
+    @ModuleInfo(key: "transformer") var transformer: GPT2Model
+    @ModuleInfo(key: "lm_head") var lmHead: Linear
 
     init(_ config: GPT2Configuration) {
-        transformer = GPT2Model(config)
-        lmHead = config.tieWordEmbeddings
-            ? Linear(sharing: transformer.wte.weight)
-            : Linear(inFeatures: config.embeddingDimension, outFeatures: config.vocabularySize, bias: false)
         super.init(typeName: "GPT2LMHeadModel")
-        register("transformer", transformer)
-        register("lm_head", lmHead)
+        transformer = GPT2Model(config)
+        lmHead = .languageModelHead(over: transformer.wte, tied: config.tieWordEmbeddings)
     }
 
     /// Logits `[batch, length, vocab_size]`.

@@ -32,7 +32,7 @@ public struct GPTJConfiguration: Codable, Sendable {
     public var rotaryDimension: Int
     /// The feed-forward width; nil means `4 * n_embd`.
     public var innerDimension: Int?
-    public var activationFunction: String
+    public var activationFunction: ActivationName
     public var residualDropout: Double
     public var embeddingDropout: Double
     public var layerNormEpsilon: Double
@@ -62,7 +62,7 @@ public struct GPTJConfiguration: Codable, Sendable {
         heads = try c.decodeIfPresent(Int.self, forKey: .heads) ?? 16
         rotaryDimension = try c.decodeIfPresent(Int.self, forKey: .rotaryDimension) ?? 64
         innerDimension = try c.decodeIfPresent(Int.self, forKey: .innerDimension)
-        activationFunction = try c.decodeIfPresent(String.self, forKey: .activationFunction) ?? "gelu_new"
+        activationFunction = try c.decodeIfPresent(ActivationName.self, forKey: .activationFunction) ?? .geluNew
         residualDropout = try c.decodeIfPresent(Double.self, forKey: .residualDropout) ?? 0
         embeddingDropout = try c.decodeIfPresent(Double.self, forKey: .embeddingDropout) ?? 0
         layerNormEpsilon = try c.decodeIfPresent(Double.self, forKey: .layerNormEpsilon) ?? 1e-5
@@ -82,7 +82,6 @@ public struct GPTJConfiguration: Codable, Sendable {
         let headDimension = config.embeddingDimension / config.heads
         try file.require(config.rotaryDimension % 2 == 0 && config.rotaryDimension <= headDimension, "rotary_dim",
                          "(\(config.rotaryDimension)) must be even and at most the head size \(headDimension)")
-        try file.requireSupportedActivation("activation_function", config.activationFunction)
         return config
     }
 }
@@ -112,29 +111,24 @@ final class GPTJRotaryEmbedding: Module {
 /// `GPTJAttention`: causal self-attention without biases, with rotary position embedding on
 /// query and key.
 final class GPTJAttention: Module {
-    let kProj: Linear
-    let vProj: Linear
-    let qProj: Linear
-    let outProj: Linear
-    let residDropout: Dropout
     let headDimension: Int
     let scaling: Float
+    @ModuleInfo(key: "k_proj") var kProj: Linear
+    @ModuleInfo(key: "v_proj") var vProj: Linear
+    @ModuleInfo(key: "q_proj") var qProj: Linear
+    @ModuleInfo(key: "out_proj") var outProj: Linear
+    @ModuleInfo(key: "resid_dropout") var residDropout: Dropout
 
     init(_ config: GPTJConfiguration) {
         let width = config.embeddingDimension
         headDimension = width / config.heads
         scaling = Float(1 / Double(headDimension).squareRoot())
+        super.init(typeName: "GPTJAttention")
         kProj = Linear(inFeatures: width, outFeatures: width, bias: false)
         vProj = Linear(inFeatures: width, outFeatures: width, bias: false)
         qProj = Linear(inFeatures: width, outFeatures: width, bias: false)
         outProj = Linear(inFeatures: width, outFeatures: width, bias: false)
         residDropout = Dropout(probability: config.residualDropout)
-        super.init(typeName: "GPTJAttention")
-        register("k_proj", kProj)
-        register("v_proj", vProj)
-        register("q_proj", qProj)
-        register("out_proj", outProj)
-        register("resid_dropout", residDropout)
     }
 
     /// `rotary` holds the tables from `GPTJRotaryEmbedding`; they rotate query and key once the
@@ -156,22 +150,18 @@ final class GPTJAttention: Module {
 
 /// `GPTJBlock`: `x + attn(ln_1(x)) + mlp(ln_1(x))` (parallel residual).
 final class GPTJBlock: Module {
-    let ln1: LayerNorm
-    let attn: GPTJAttention
-    let mlp: GPTMLP<Linear>
+    @ModuleInfo(key: "ln_1") var ln1: LayerNorm
+    @ModuleInfo(key: "attn") var attn: GPTJAttention
+    @ModuleInfo(key: "mlp") var mlp: GPTMLP<Linear>
 
     init(_ config: GPTJConfiguration) {
+        super.init(typeName: "GPTJBlock")
         ln1 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
         attn = GPTJAttention(config)
-        // `GPTJMLP`; `GPTJConfiguration.read` has checked that the activation is supported.
         mlp = GPTMLP(typeName: "GPTJMLP",
                      in: ("fc_in", Linear(inFeatures: config.embeddingDimension, outFeatures: config.feedForwardDimension)),
                      out: ("fc_out", Linear(inFeatures: config.feedForwardDimension, outFeatures: config.embeddingDimension)),
-                     activation: Activation.huggingFace(config.activationFunction)!, dropout: config.residualDropout)
-        super.init(typeName: "GPTJBlock")
-        register("ln_1", ln1)
-        register("attn", attn)
-        register("mlp", mlp)
+                     activation: config.activationFunction, dropout: config.residualDropout)
     }
 
     func callAsFunction(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), mask: DecoderOnly.AttentionMask) throws -> Tensor {
@@ -186,24 +176,19 @@ final class GPTJBlock: Module {
 /// `GPTJModel`: token embeddings, the blocks, the final LayerNorm and the rotary tables; its
 /// output is `last_hidden_state`.
 public final class GPTJModel: Module, DecoderOnlyModel {
-    let wte: Embedding
-    let drop: Dropout
-    let h: ModuleList<GPTJBlock>
-    let lnF: LayerNorm
-    let rotaryEmb: GPTJRotaryEmbedding
+    @ModuleInfo(key: "wte") var wte: Embedding
+    @ModuleInfo(key: "drop") var drop: Dropout
+    @ModuleInfo(key: "h") var h: ModuleList<GPTJBlock>
+    @ModuleInfo(key: "ln_f") var lnF: LayerNorm
+    @ModuleInfo(key: "rotary_emb") var rotaryEmb: GPTJRotaryEmbedding
 
     init(_ config: GPTJConfiguration) {
+        super.init(typeName: "GPTJModel")
         wte = Embedding(count: config.vocabularySize, dimension: config.embeddingDimension)
         drop = Dropout(probability: config.embeddingDropout)
         h = ModuleList((0..<config.layers).map { _ in GPTJBlock(config) })
         lnF = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
         rotaryEmb = GPTJRotaryEmbedding(config)
-        super.init(typeName: "GPTJModel")
-        register("wte", wte)
-        register("drop", drop)
-        register("h", h)
-        register("ln_f", lnF)
-        register("rotary_emb", rotaryEmb)
     }
 
     /// `last_hidden_state` for token ids `[batch, length]`; positions are `0..<length` whatever
@@ -224,17 +209,13 @@ public final class GPTJModel: Module, DecoderOnlyModel {
 /// `GPTJForCausalLM`: `GPTJModel` and an `lm_head` with a bias; its weight is its own unless
 /// `tie_word_embeddings` is true (then it is `wte`'s).
 public final class GPTJForCausalLM: Module, DecoderOnlyModel {
-    let transformer: GPTJModel
-    let lmHead: Linear
+    @ModuleInfo(key: "transformer") var transformer: GPTJModel
+    @ModuleInfo(key: "lm_head") var lmHead: Linear
 
     init(_ config: GPTJConfiguration) {
-        transformer = GPTJModel(config)
-        lmHead = config.tieWordEmbeddings
-            ? Linear(sharing: transformer.wte.weight, bias: Parameter(shape: [config.vocabularySize]))
-            : Linear(inFeatures: config.embeddingDimension, outFeatures: config.vocabularySize)
         super.init(typeName: "GPTJForCausalLM")
-        register("transformer", transformer)
-        register("lm_head", lmHead)
+        transformer = GPTJModel(config)
+        lmHead = .languageModelHead(over: transformer.wte, tied: config.tieWordEmbeddings, bias: true)
     }
 
     /// Logits `[batch, length, vocab_size]`.

@@ -60,15 +60,15 @@ public struct LlamaConfiguration: Codable, Sendable {
     /// `intermediate_size` (the MLP width).
     public var intermediateSize: Int
     /// `num_hidden_layers`.
-    public var hiddenLayers: Int
+    public var layerCount: Int
     /// `num_attention_heads`.
-    public var attentionHeads: Int
+    public var headCount: Int
     /// `num_key_value_heads`; nil means one per attention head.
     public var keyValueHeads: Int?
     /// `head_dim`; nil means `hidden_size / num_attention_heads`.
     public var headDimensions: Int?
     /// `hidden_act` (default `silu`).
-    public var hiddenAct: String
+    public var hiddenAct: ActivationName
     /// `rms_norm_eps` (default 1e-6).
     public var rmsNormEps: Double
     /// `max_position_embeddings` (LLaMA 3 scaling falls back to it).
@@ -99,8 +99,8 @@ public struct LlamaConfiguration: Codable, Sendable {
         case vocabularySize = "vocab_size"
         case hiddenSize = "hidden_size"
         case intermediateSize = "intermediate_size"
-        case hiddenLayers = "num_hidden_layers"
-        case attentionHeads = "num_attention_heads"
+        case layerCount = "num_hidden_layers"
+        case headCount = "num_attention_heads"
         case keyValueHeads = "num_key_value_heads"
         case headDimensions = "head_dim"
         case hiddenAct = "hidden_act"
@@ -124,11 +124,11 @@ public struct LlamaConfiguration: Codable, Sendable {
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
         hiddenSize = try container.decode(Int.self, forKey: .hiddenSize)
         intermediateSize = try container.decode(Int.self, forKey: .intermediateSize)
-        hiddenLayers = try container.decode(Int.self, forKey: .hiddenLayers)
-        attentionHeads = try container.decode(Int.self, forKey: .attentionHeads)
+        layerCount = try container.decode(Int.self, forKey: .layerCount)
+        headCount = try container.decode(Int.self, forKey: .headCount)
         keyValueHeads = try container.decodeIfPresent(Int.self, forKey: .keyValueHeads)
         headDimensions = try container.decodeIfPresent(Int.self, forKey: .headDimensions)
-        hiddenAct = try container.decodeIfPresent(String.self, forKey: .hiddenAct) ?? "silu"
+        hiddenAct = try container.decodeIfPresent(ActivationName.self, forKey: .hiddenAct) ?? .silu
         rmsNormEps = try container.decodeIfPresent(Double.self, forKey: .rmsNormEps) ?? 1e-6
         maxPositionEmbeddings = try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
         ropeTheta = try container.decodeIfPresent(Double.self, forKey: .ropeTheta)
@@ -147,28 +147,27 @@ public struct LlamaConfiguration: Codable, Sendable {
     public init(file: ConfigFile) throws {
         self = try file.decode(LlamaConfiguration.self)
         try file.requirePositive(["vocab_size": vocabularySize, "hidden_size": hiddenSize, "intermediate_size": intermediateSize,
-                                  "num_attention_heads": attentionHeads, "num_key_value_heads": keyValueHeadCount])
-        try file.requireNotNegative("num_hidden_layers", hiddenLayers)
-        try file.require(attentionHeads % keyValueHeadCount == 0, "num_key_value_heads",
-                         "(\(keyValueHeadCount)) must divide num_attention_heads (\(attentionHeads))")
+                                  "num_attention_heads": headCount, "num_key_value_heads": keyValueHeadCount])
+        try file.requireNotNegative("num_hidden_layers", layerCount)
+        try file.require(headCount % keyValueHeadCount == 0, "num_key_value_heads",
+                         "(\(keyValueHeadCount)) must divide num_attention_heads (\(headCount))")
         if let headDimensions {
             try file.require(headDimensions > 0 && headDimensions % 2 == 0, "head_dim", "must be positive and even (rotary pairs), got \(headDimensions)")
         } else {
-            try file.require(hiddenSize % attentionHeads == 0, "hidden_size",
-                             "(\(hiddenSize)) must be divisible by num_attention_heads (\(attentionHeads)) when head_dim is absent")
+            try file.require(hiddenSize % headCount == 0, "hidden_size",
+                             "(\(hiddenSize)) must be divisible by num_attention_heads (\(headCount)) when head_dim is absent")
             try file.require(headDim % 2 == 0, "hidden_size", "/ num_attention_heads gives an odd head size \(headDim); rotary embedding needs an even one")
         }
-        try file.requireSupportedActivation("hidden_act", hiddenAct)
         try file.require(slidingWindow.map { $0 > 0 } ?? true, "sliding_window", "must be positive, got \(slidingWindow ?? 0)")
-        try file.require(layerTypes.map { $0.count == hiddenLayers } ?? true, "layer_types",
-                         "has \(layerTypes?.count ?? 0) entries for \(hiddenLayers) layers")
+        try file.require(layerTypes.map { $0.count == layerCount } ?? true, "layer_types",
+                         "has \(layerTypes?.count ?? 0) entries for \(layerCount) layers")
     }
 
     /// Key/value heads (grouped-query attention when fewer than the attention heads).
-    public var keyValueHeadCount: Int { keyValueHeads ?? attentionHeads }
+    public var keyValueHeadCount: Int { keyValueHeads ?? headCount }
 
     /// Size of one attention head.
-    public var headDim: Int { headDimensions ?? hiddenSize / max(attentionHeads, 1) }
+    public var headDim: Int { headDimensions ?? hiddenSize / max(headCount, 1) }
 
     /// Whether q/k/v have biases (Qwen2 always; LLaMA per `attention_bias`; Mistral never).
     var queryKeyValueBias: Bool {
@@ -282,22 +281,18 @@ final class LlamaRotaryEmbedding: Module {
 
 /// The gated feed-forward block (`LlamaMLP`, ...): `down(act(gate(x)) · up(x))`.
 final class LlamaMLP: Module {
-    let gateProj: Linear
-    let upProj: Linear
-    let downProj: Linear
-    let actFn: Activation
+    @ModuleInfo(key: "gate_proj") var gateProj: Linear
+    @ModuleInfo(key: "up_proj") var upProj: Linear
+    @ModuleInfo(key: "down_proj") var downProj: Linear
+    @ModuleInfo(key: "act_fn") var actFn: Activation
 
     init(_ config: LlamaConfiguration) {
+        super.init(typeName: config.typeName("MLP"))
         let bias = config.mlpProjectionBias
         gateProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.intermediateSize, bias: bias)
         upProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.intermediateSize, bias: bias)
         downProj = Linear(inFeatures: config.intermediateSize, outFeatures: config.hiddenSize, bias: bias)
-        actFn = Activation.huggingFace(config.hiddenAct)!  // checked by LlamaConfiguration(file:)
-        super.init(typeName: config.typeName("MLP"))
-        register("gate_proj", gateProj)
-        register("up_proj", upProj)
-        register("down_proj", downProj)
-        register("act_fn", actFn)
+        actFn = Activation(config.hiddenAct)
     }
 
     func callAsFunction(_ x: Tensor) throws -> Tensor {
@@ -308,34 +303,29 @@ final class LlamaMLP: Module {
     }
 }
 
-/// Causal self-attention with rotary positions and grouped key/value heads (`LlamaAttention`, ...).
-/// Head counts come from the projections' sizes, so a checkpoint with heads removed still runs.
+/// Causal self-attention with rotary positions and grouped key/value heads (`LlamaAttention`, ...),
+/// computed by `DecoderOnly.attention`. Head counts come from the projections' sizes, so a
+/// checkpoint with heads removed still runs.
 final class LlamaAttention: Module {
-    let qProj: Linear
-    let kProj: Linear
-    let vProj: Linear
-    let oProj: Linear
     let headDim: Int
     let scaling: Float
+    @ModuleInfo(key: "q_proj") var qProj: Linear
+    @ModuleInfo(key: "k_proj") var kProj: Linear
+    @ModuleInfo(key: "v_proj") var vProj: Linear
+    @ModuleInfo(key: "o_proj") var oProj: Linear
 
     init(_ config: LlamaConfiguration) {
         headDim = config.headDim
         scaling = Float(1 / Double(config.headDim).squareRoot())
+        super.init(typeName: config.typeName("Attention"))
         let qkvBias = config.queryKeyValueBias
-        qProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.attentionHeads * headDim, bias: qkvBias)
+        qProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.headCount * headDim, bias: qkvBias)
         kProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.keyValueHeadCount * headDim, bias: qkvBias)
         vProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.keyValueHeadCount * headDim, bias: qkvBias)
-        oProj = Linear(inFeatures: config.attentionHeads * headDim, outFeatures: config.hiddenSize, bias: config.outputProjectionBias)
-        super.init(typeName: config.typeName("Attention"))
-        register("q_proj", qProj)
-        register("k_proj", kProj)
-        register("v_proj", vProj)
-        register("o_proj", oProj)
+        oProj = Linear(inFeatures: config.headCount * headDim, outFeatures: config.hiddenSize, bias: config.outputProjectionBias)
     }
 
-    /// `x` `[batch, length, hidden]`; `window` (bool `[length, length]`, true where a key is older
-    /// than the layer's sliding window) is masked out like the future and the padding. The dropout
-    /// on the probabilities is recorded with p = 0, as Hugging Face runs it in evaluation mode.
+    /// `x` `[batch, length, hidden]`; `window` as `DecoderOnly.attention` takes it.
     func callAsFunction(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), mask: DecoderOnly.AttentionMask, window: Tensor?) throws -> Tensor {
         try scoped {
             let batch = x.shape[0], length = x.shape[1]
@@ -343,52 +333,30 @@ final class LlamaAttention: Module {
                 try projected.view([batch, length, -1, headDim]).transpose(1, 2)
             }
             let query = try heads(qProj(x)), key = try heads(kProj(x)), value = try heads(vProj(x))
-            let rotatedQuery = try query.rotary(cos: rotary.cos, sin: rotary.sin, style: .halfRotation)
-            let rotatedKey = try key.rotary(cos: rotary.cos, sin: rotary.sin, style: .halfRotation)
-            let keys = try repeatKeyValueHeads(rotatedKey, toMatch: query)
-            let values = try repeatKeyValueHeads(value, toMatch: query)
-            let scores = try rotatedQuery.matmul(keys.transpose(2, 3)).mul(scaling)
-            let windowed = try window.map { try scores.maskedFill($0, value: -.greatestFiniteMagnitude) } ?? scores
-            let probabilities = try mask.apply(to: windowed).softmax().dropout(probability: 0)
-            let context = try probabilities.matmul(values).transpose(1, 2).contiguous().reshape([batch, length, -1])
+            let context = try DecoderOnly.attention(query: query.rotary(cos: rotary.cos, sin: rotary.sin, style: .halfRotation),
+                                                    key: key.rotary(cos: rotary.cos, sin: rotary.sin, style: .halfRotation),
+                                                    value: value, mask: mask, scaling: scaling, window: window)
             return try oProj(context)
         }
-    }
-
-    /// Hugging Face's `repeat_kv`: each key/value head repeated for its group of query heads
-    /// (`[B, kv, S, d]` → `[B, kv·n, S, d]` by expand + reshape); the identity without grouping.
-    private func repeatKeyValueHeads(_ states: Tensor, toMatch query: Tensor) throws -> Tensor {
-        let queryHeads = query.shape[1], keyValueHeads = states.shape[1]
-        guard keyValueHeads != queryHeads else { return states }
-        guard keyValueHeads > 0, queryHeads % keyValueHeads == 0 else {
-            throw TensorError.shapeMismatch(op: typeName, detail: "\(keyValueHeads) key/value heads do not divide \(queryHeads) query heads")
-        }
-        let (batch, length, size) = (states.shape[0], states.shape[2], states.shape[3])
-        let groups = queryHeads / keyValueHeads
-        return try states.unsqueeze(2).expand([batch, keyValueHeads, groups, length, size]).reshape([batch, queryHeads, length, size])
     }
 }
 
 /// One transformer block (`LlamaDecoderLayer`, ...): pre-norm attention and MLP, each with a residual.
 final class LlamaDecoderLayer: Module {
-    let selfAttn: LlamaAttention
-    let mlp: LlamaMLP
-    let inputLayernorm: RMSNorm
-    let postAttentionLayernorm: RMSNorm
     /// The attention window of this layer (nil: full causal attention).
     let slidingWindow: Int?
+    @ModuleInfo(key: "self_attn") var selfAttn: LlamaAttention
+    @ModuleInfo(key: "mlp") var mlp: LlamaMLP
+    @ModuleInfo(key: "input_layernorm") var inputLayernorm: RMSNorm
+    @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayernorm: RMSNorm
 
     init(_ config: LlamaConfiguration, index: Int) {
+        slidingWindow = config.slidingWindow(layer: index)
+        super.init(typeName: config.typeName("DecoderLayer"))
         selfAttn = LlamaAttention(config)
         mlp = LlamaMLP(config)
         inputLayernorm = RMSNorm(dimension: config.hiddenSize, eps: config.rmsNormEps, typeName: config.typeName("RMSNorm"))
         postAttentionLayernorm = RMSNorm(dimension: config.hiddenSize, eps: config.rmsNormEps, typeName: config.typeName("RMSNorm"))
-        slidingWindow = config.slidingWindow(layer: index)
-        super.init(typeName: config.typeName("DecoderLayer"))
-        register("self_attn", selfAttn)
-        register("mlp", mlp)
-        register("input_layernorm", inputLayernorm)
-        register("post_attention_layernorm", postAttentionLayernorm)
     }
 
     func callAsFunction(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), mask: DecoderOnly.AttentionMask, window: Tensor?) throws -> Tensor {
@@ -402,21 +370,17 @@ final class LlamaDecoderLayer: Module {
 /// The base model (`LlamaModel`, `MistralModel`, `Qwen2Model`): token embedding, decoder layers,
 /// final norm; returns `last_hidden_state` `[batch, length, hidden]`.
 public final class LlamaModel: Module, DecoderOnlyModel {
-    let embedTokens: Embedding
-    let layers: ModuleList<LlamaDecoderLayer>
-    let norm: RMSNorm
-    let rotaryEmb: LlamaRotaryEmbedding
+    @ModuleInfo(key: "embed_tokens") var embedTokens: Embedding
+    @ModuleInfo(key: "layers") var layers: ModuleList<LlamaDecoderLayer>
+    @ModuleInfo(key: "norm") var norm: RMSNorm
+    @ModuleInfo(key: "rotary_emb") var rotaryEmb: LlamaRotaryEmbedding
 
     init(_ config: LlamaConfiguration, frequencies: LlamaRotaryFrequencies) {
+        super.init(typeName: config.typeName("Model"))
         embedTokens = Embedding(count: config.vocabularySize, dimension: config.hiddenSize)
-        layers = ModuleList((0..<config.hiddenLayers).map { LlamaDecoderLayer(config, index: $0) })
+        layers = ModuleList((0..<config.layerCount).map { LlamaDecoderLayer(config, index: $0) })
         norm = RMSNorm(dimension: config.hiddenSize, eps: config.rmsNormEps, typeName: config.typeName("RMSNorm"))
         rotaryEmb = LlamaRotaryEmbedding(config, frequencies: frequencies)
-        super.init(typeName: config.typeName("Model"))
-        register("embed_tokens", embedTokens)
-        register("layers", layers)
-        register("norm", norm)
-        register("rotary_emb", rotaryEmb)
     }
 
     /// The last hidden state for token ids `[batch, length]` and an optional `[batch, length]`
@@ -439,21 +403,16 @@ public final class LlamaModel: Module, DecoderOnlyModel {
     }
 }
 
-/// The causal language model (`LlamaForCausalLM`, ...): the base model and `lm_head`, which is the
-/// embedding table itself (one shared `Parameter`) when `tie_word_embeddings` is true. Returns logits
-/// `[batch, length, vocab]`.
+/// The causal language model (`LlamaForCausalLM`, ...): the base model and `lm_head`, tied to the
+/// embedding table when `tie_word_embeddings` is true. Returns logits `[batch, length, vocab]`.
 public final class LlamaForCausalLM: Module, DecoderOnlyModel {
-    let model: LlamaModel
-    let lmHead: Linear
+    @ModuleInfo(key: "model") var model: LlamaModel
+    @ModuleInfo(key: "lm_head") var lmHead: Linear
 
     init(_ config: LlamaConfiguration, frequencies: LlamaRotaryFrequencies) {
-        model = LlamaModel(config, frequencies: frequencies)
-        lmHead = config.tieWordEmbeddings
-            ? Linear(sharing: model.embedTokens.weight)
-            : Linear(inFeatures: config.hiddenSize, outFeatures: config.vocabularySize, bias: false)
         super.init(typeName: config.typeName("ForCausalLM"))
-        register("model", model)
-        register("lm_head", lmHead)
+        model = LlamaModel(config, frequencies: frequencies)
+        lmHead = .languageModelHead(over: model.embedTokens, tied: config.tieWordEmbeddings)
     }
 
     /// Logits `[batch, length, vocab]`.

@@ -34,7 +34,7 @@ public struct OPTConfiguration: Codable, Sendable {
     public var wordEmbedProjectionDimension: Int?
     public var dropout: Double
     public var attentionHeads: Int
-    public var activationFunction: String
+    public var activationFunction: ActivationName
     public var enableBias: Bool
     public var layerNormElementwiseAffine: Bool
     public var tieWordEmbeddings: Bool
@@ -68,7 +68,7 @@ public struct OPTConfiguration: Codable, Sendable {
         wordEmbedProjectionDimension = try c.decodeIfPresent(Int.self, forKey: .wordEmbedProjectionDimension)
         dropout = try c.decodeIfPresent(Double.self, forKey: .dropout) ?? 0.1
         attentionHeads = try c.decodeIfPresent(Int.self, forKey: .attentionHeads) ?? 12
-        activationFunction = try c.decodeIfPresent(String.self, forKey: .activationFunction) ?? "relu"
+        activationFunction = try c.decodeIfPresent(ActivationName.self, forKey: .activationFunction) ?? .relu
         enableBias = try c.decodeIfPresent(Bool.self, forKey: .enableBias) ?? true
         layerNormElementwiseAffine = try c.decodeIfPresent(Bool.self, forKey: .layerNormElementwiseAffine) ?? true
         tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? true
@@ -85,7 +85,6 @@ public struct OPTConfiguration: Codable, Sendable {
                                   "word_embed_proj_dim": config.embeddingDimension])
         try file.requireNotNegative("num_hidden_layers", config.hiddenLayers)
         try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.attentionHeads)
-        try file.requireSupportedActivation("activation_function", config.activationFunction)
         try file.require(config.layerNormElementwiseAffine, "layer_norm_elementwise_affine",
                          "must be true (LayerNorm without weight and bias is not supported)")
         return config
@@ -96,12 +95,11 @@ public struct OPTConfiguration: Codable, Sendable {
 /// keeps two extra rows at the front).
 final class OPTLearnedPositionalEmbedding: Module {
     static let offset = 2
-    let weight: Parameter
+    @ParameterInfo(key: "weight") var weight: Parameter
 
     init(maxPositions: Int, dimension: Int) {
-        weight = Parameter(shape: [maxPositions + Self.offset, dimension])
         super.init(typeName: "OPTLearnedPositionalEmbedding")
-        register(parameter: "weight", weight)
+        weight = Parameter(shape: [maxPositions + Self.offset, dimension])
     }
 
     /// Embeddings of integer `positionIds` (any shape).
@@ -113,26 +111,22 @@ final class OPTLearnedPositionalEmbedding: Module {
 /// `OPTAttention`: multi-head self-attention with the query scaled by `head_dim^-0.5` right after
 /// its projection (OPT's original order).
 final class OPTAttention: Module {
-    let kProj: Linear
-    let vProj: Linear
-    let qProj: Linear
-    let outProj: Linear
     let headDimension: Int
     let scaling: Float
+    @ModuleInfo(key: "k_proj") var kProj: Linear
+    @ModuleInfo(key: "v_proj") var vProj: Linear
+    @ModuleInfo(key: "q_proj") var qProj: Linear
+    @ModuleInfo(key: "out_proj") var outProj: Linear
 
     init(_ config: OPTConfiguration) {
         let width = config.hiddenSize
         headDimension = width / config.attentionHeads
         scaling = Float(1 / Double(headDimension).squareRoot())
+        super.init(typeName: "OPTAttention")
         kProj = Linear(inFeatures: width, outFeatures: width, bias: config.enableBias)
         vProj = Linear(inFeatures: width, outFeatures: width, bias: config.enableBias)
         qProj = Linear(inFeatures: width, outFeatures: width, bias: config.enableBias)
         outProj = Linear(inFeatures: width, outFeatures: width, bias: config.enableBias)
-        super.init(typeName: "OPTAttention")
-        register("k_proj", kProj)
-        register("v_proj", vProj)
-        register("q_proj", qProj)
-        register("out_proj", outProj)
     }
 
     func callAsFunction(_ x: Tensor, mask: DecoderOnly.AttentionMask) throws -> Tensor {
@@ -152,32 +146,25 @@ final class OPTAttention: Module {
 /// `OPTDecoderLayer`: attention and a ReLU feed-forward block, each with a residual and a
 /// LayerNorm before (or, in post-norm configs, after) it.
 final class OPTDecoderLayer: Module {
-    let selfAttn: OPTAttention
-    let activationFn: Activation
-    let selfAttnLayerNorm: LayerNorm
-    let fc1: Linear
-    let fc2: Linear
-    let finalLayerNorm: LayerNorm
     let doLayerNormBefore: Bool
     let dropout: Double
+    @ModuleInfo(key: "self_attn") var selfAttn: OPTAttention
+    @ModuleInfo(key: "activation_fn") var activationFn: Activation
+    @ModuleInfo(key: "self_attn_layer_norm") var selfAttnLayerNorm: LayerNorm
+    @ModuleInfo(key: "fc1") var fc1: Linear
+    @ModuleInfo(key: "fc2") var fc2: Linear
+    @ModuleInfo(key: "final_layer_norm") var finalLayerNorm: LayerNorm
 
     init(_ config: OPTConfiguration) {
         doLayerNormBefore = config.doLayerNormBefore
         dropout = config.dropout
+        super.init(typeName: "OPTDecoderLayer")
         selfAttn = OPTAttention(config)
-        // `OPTConfiguration.read` has checked that the activation is supported.
-        activationFn = Activation.huggingFace(config.activationFunction)!
+        activationFn = Activation(config.activationFunction)
         selfAttnLayerNorm = LayerNorm(dimension: config.hiddenSize, eps: 1e-5)
         fc1 = Linear(inFeatures: config.hiddenSize, outFeatures: config.ffnDimension, bias: config.enableBias)
         fc2 = Linear(inFeatures: config.ffnDimension, outFeatures: config.hiddenSize, bias: config.enableBias)
         finalLayerNorm = LayerNorm(dimension: config.hiddenSize, eps: 1e-5)
-        super.init(typeName: "OPTDecoderLayer")
-        register("self_attn", selfAttn)
-        register("activation_fn", activationFn)
-        register("self_attn_layer_norm", selfAttnLayerNorm)
-        register("fc1", fc1)
-        register("fc2", fc2)
-        register("final_layer_norm", finalLayerNorm)
     }
 
     func callAsFunction(_ x: Tensor, mask: DecoderOnly.AttentionMask) throws -> Tensor {
@@ -200,14 +187,15 @@ final class OPTDecoderLayer: Module {
 /// `OPTDecoder`: token and learned position embeddings, the layers, the final LayerNorm, and the
 /// projections in and out when the embedding width differs from the hidden size.
 final class OPTDecoder: Module {
-    let embedTokens: Embedding
-    let embedPositions: OPTLearnedPositionalEmbedding
-    let projectOut: Linear?
-    let projectIn: Linear?
-    let finalLayerNorm: LayerNorm?
-    let layers: ModuleList<OPTDecoderLayer>
+    @ModuleInfo(key: "embed_tokens") var embedTokens: Embedding
+    @ModuleInfo(key: "embed_positions") var embedPositions: OPTLearnedPositionalEmbedding
+    @ModuleInfo(key: "project_out") var projectOut: Linear?
+    @ModuleInfo(key: "project_in") var projectIn: Linear?
+    @ModuleInfo(key: "final_layer_norm") var finalLayerNorm: LayerNorm?
+    @ModuleInfo(key: "layers") var layers: ModuleList<OPTDecoderLayer>
 
     init(_ config: OPTConfiguration) {
+        super.init(typeName: "OPTDecoder")
         let projected = config.embeddingDimension != config.hiddenSize
         embedTokens = Embedding(count: config.vocabularySize, dimension: config.embeddingDimension)
         embedPositions = OPTLearnedPositionalEmbedding(maxPositions: config.maxPositionEmbeddings, dimension: config.hiddenSize)
@@ -215,13 +203,6 @@ final class OPTDecoder: Module {
         projectIn = projected ? Linear(inFeatures: config.embeddingDimension, outFeatures: config.hiddenSize, bias: false) : nil
         finalLayerNorm = config.doLayerNormBefore && !config.removeFinalLayerNorm ? LayerNorm(dimension: config.hiddenSize, eps: 1e-5) : nil
         layers = ModuleList((0..<config.hiddenLayers).map { _ in OPTDecoderLayer(config) })
-        super.init(typeName: "OPTDecoder")
-        register("embed_tokens", embedTokens)
-        register("embed_positions", embedPositions)
-        if let projectOut { register("project_out", projectOut) }
-        if let projectIn { register("project_in", projectIn) }
-        if let finalLayerNorm { register("final_layer_norm", finalLayerNorm) }
-        register("layers", layers)
     }
 
     /// `last_hidden_state` for token ids `[batch, length]`. With an attention mask, positions
@@ -247,12 +228,11 @@ final class OPTDecoder: Module {
 
 /// `OPTModel`: the decoder; its output is `last_hidden_state`.
 public final class OPTModel: Module, DecoderOnlyModel {
-    let decoder: OPTDecoder
+    @ModuleInfo(key: "decoder") var decoder: OPTDecoder
 
     init(_ config: OPTConfiguration) {
-        decoder = OPTDecoder(config)
         super.init(typeName: "OPTModel")
-        register("decoder", decoder)
+        decoder = OPTDecoder(config)
     }
 
     func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
@@ -263,17 +243,13 @@ public final class OPTModel: Module, DecoderOnlyModel {
 /// `OPTForCausalLM`: `OPTModel` and a bias-free `lm_head`, tied to the token embeddings unless
 /// `tie_word_embeddings` is false (the checkpoint then stores `lm_head.weight`).
 public final class OPTForCausalLM: Module, DecoderOnlyModel {
-    let model: OPTModel
-    let lmHead: Linear
+    @ModuleInfo(key: "model") var model: OPTModel
+    @ModuleInfo(key: "lm_head") var lmHead: Linear
 
     init(_ config: OPTConfiguration) {
-        model = OPTModel(config)
-        lmHead = config.tieWordEmbeddings
-            ? Linear(sharing: model.decoder.embedTokens.weight)
-            : Linear(inFeatures: config.embeddingDimension, outFeatures: config.vocabularySize, bias: false)
         super.init(typeName: "OPTForCausalLM")
-        register("model", model)
-        register("lm_head", lmHead)
+        model = OPTModel(config)
+        lmHead = .languageModelHead(over: model.decoder.embedTokens, tied: config.tieWordEmbeddings)
     }
 
     /// Logits `[batch, length, vocab_size]`. Like Hugging Face, it runs `model.decoder` directly.

@@ -10,8 +10,8 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
     public var layerCount: Int
     public var attentionHeadCount: Int
     public var intermediateSize: Int
-    /// The feed-forward activation's `ACT2FN` name.
-    public var hiddenActivation: String
+    /// The feed-forward activation.
+    public var hiddenActivation: ActivationName
     public var hiddenDropout: Double
     public var attentionDropout: Double
     public var layerNormEps: Double
@@ -23,8 +23,8 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
     public var qkvBias: Bool
     /// The pooler's output width (`hidden_size` when absent).
     public var poolerOutputSize: Int?
-    /// The pooler's activation's `ACT2FN` name.
-    public var poolerActivation: String
+    /// The pooler's activation.
+    public var poolerActivation: ActivationName
     /// Class names by index; its size is the classifier's label count.
     public var id2label: [String: String]?
     /// The classifier's label count when there is no `id2label`.
@@ -55,7 +55,7 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
         layerCount = try c.decodeIfPresent(Int.self, forKey: .layerCount) ?? 12
         attentionHeadCount = try c.decodeIfPresent(Int.self, forKey: .attentionHeadCount) ?? 12
         intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? 3072
-        hiddenActivation = try c.decodeIfPresent(String.self, forKey: .hiddenActivation) ?? "gelu"
+        hiddenActivation = try c.decodeIfPresent(ActivationName.self, forKey: .hiddenActivation) ?? .gelu
         hiddenDropout = try c.decodeIfPresent(Double.self, forKey: .hiddenDropout) ?? 0
         attentionDropout = try c.decodeIfPresent(Double.self, forKey: .attentionDropout) ?? 0
         layerNormEps = try c.decodeIfPresent(Double.self, forKey: .layerNormEps) ?? 1e-12
@@ -64,7 +64,7 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
         channelCount = try c.decodeIfPresent(Int.self, forKey: .channelCount) ?? 3
         qkvBias = try c.decodeIfPresent(Bool.self, forKey: .qkvBias) ?? true
         poolerOutputSize = try c.decodeIfPresent(Int.self, forKey: .poolerOutputSize)
-        poolerActivation = try c.decodeIfPresent(String.self, forKey: .poolerActivation) ?? "tanh"
+        poolerActivation = try c.decodeIfPresent(ActivationName.self, forKey: .poolerActivation) ?? .tanh
         id2label = try c.decodeIfPresent([String: String].self, forKey: .id2label)
         numLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels)
     }
@@ -86,8 +86,6 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
         try file.require(config.imageSize >= config.patchSize && config.imageSize % config.patchSize == 0, "image_size",
                          "(\(config.imageSize)) must be a positive multiple of patch_size (\(config.patchSize))")
         try file.require((config.poolerOutputSize ?? 1) > 0, "pooler_output_size", "must be positive, got \(config.poolerOutputSize ?? 0)")
-        try file.requireSupportedActivation("hidden_act", config.hiddenActivation)
-        try file.requireSupportedActivation("pooler_act", config.poolerActivation)
         try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
         return config
     }
@@ -128,15 +126,14 @@ public enum ViTArchitecture: Architecture {
 final class ViTPatchEmbeddings: Module {
     let imageSize: Int
     let channelCount: Int
-    let projection: Conv2d
+    @ModuleInfo(key: "projection") var projection: Conv2d
 
     init(_ config: ViTConfiguration) {
         imageSize = config.imageSize
         channelCount = config.channelCount
+        super.init(typeName: "ViTPatchEmbeddings")
         projection = Conv2d(inChannels: config.channelCount, outChannels: config.hiddenSize,
                             kernelSize: (config.patchSize, config.patchSize), stride: (config.patchSize, config.patchSize))
-        super.init(typeName: "ViTPatchEmbeddings")
-        register("projection", projection)
     }
 
     func callAsFunction(_ pixelValues: Tensor) throws -> Tensor {
@@ -154,21 +151,17 @@ final class ViTPatchEmbeddings: Module {
 /// (HF `ViTEmbeddings`; parameters `cls_token` `[1, 1, hidden]` and `position_embeddings`
 /// `[1, patches + 1, hidden]`).
 final class ViTEmbeddings: Module {
-    let clsToken: Parameter
-    let patchEmbeddings: ViTPatchEmbeddings
-    let positionEmbeddings: Parameter
-    let dropout: Dropout
+    @ParameterInfo(key: "cls_token") var clsToken: Parameter
+    @ModuleInfo(key: "patch_embeddings") var patchEmbeddings: ViTPatchEmbeddings
+    @ParameterInfo(key: "position_embeddings") var positionEmbeddings: Parameter
+    @ModuleInfo(key: "dropout") var dropout: Dropout
 
     init(_ config: ViTConfiguration) {
+        super.init(typeName: "ViTEmbeddings")
         clsToken = Parameter(shape: [1, 1, config.hiddenSize])
         patchEmbeddings = ViTPatchEmbeddings(config)
         positionEmbeddings = Parameter(shape: [1, config.patchCount + 1, config.hiddenSize])
         dropout = Dropout(probability: config.hiddenDropout)
-        super.init(typeName: "ViTEmbeddings")
-        register(parameter: "cls_token", clsToken)
-        register("patch_embeddings", patchEmbeddings)
-        register(parameter: "position_embeddings", positionEmbeddings)
-        register("dropout", dropout)
     }
 
     func callAsFunction(_ pixelValues: Tensor) throws -> Tensor {
@@ -182,43 +175,30 @@ final class ViTEmbeddings: Module {
 }
 
 /// Multi-head self-attention's `query`, `key`, `value` and the attention itself
-/// (HF `ViTSelfAttention`). The head size comes from the config (`hidden_size /
-/// num_attention_heads`), the number of heads from the query's rows, so a layer whose heads were
-/// slimmed away runs with the heads it has.
+/// (HF `ViTSelfAttention`), computed by `EncoderAttention`. The head size comes from the config
+/// (`hidden_size / num_attention_heads`), the number of heads from the query's rows.
 final class ViTSelfAttention: Module {
     let headSize: Int
-    let queryLayer: Linear
-    let keyLayer: Linear
-    let valueLayer: Linear
-    let dropout: Dropout
+    @ModuleInfo(key: "query") var queryLayer: Linear
+    @ModuleInfo(key: "key") var keyLayer: Linear
+    @ModuleInfo(key: "value") var valueLayer: Linear
+    @ModuleInfo(key: "dropout") var dropout: Dropout
 
     init(_ config: ViTConfiguration) {
         headSize = config.hiddenSize / config.attentionHeadCount
+        super.init(typeName: "ViTSelfAttention")
         queryLayer = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, bias: config.qkvBias)
         keyLayer = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, bias: config.qkvBias)
         valueLayer = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, bias: config.qkvBias)
         dropout = Dropout(probability: config.attentionDropout)
-        super.init(typeName: "ViTSelfAttention")
-        register("query", queryLayer)
-        register("key", keyLayer)
-        register("value", valueLayer)
-        register("dropout", dropout)
     }
 
     /// `[batch, tokens, hidden]` to the attention context `[batch, tokens, heads · head_size]`.
+    /// transformers 4's eager `ViTSelfAttention` calls its dropout module on the probabilities.
     func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
         try scoped {
-            let inputShape = Array(hiddenStates.shape.dropLast())
-            // `-1`: as many heads as the projections have.
-            func heads(_ x: Tensor) throws -> Tensor { try x.view(inputShape + [-1, headSize]).permute([0, 2, 1, 3]) }
-            let mixedQuery = try queryLayer(hiddenStates)
-            let keys = try heads(keyLayer(hiddenStates))
-            let values = try heads(valueLayer(hiddenStates))
-            let queries = try heads(mixedQuery)
-            let scores = try queries.matmul(keys.transpose(-1, -2)) / Float(headSize).squareRoot()
-            // transformers 4's eager ViTSelfAttention calls its dropout module on the probabilities.
-            let probabilities = try dropout(scores.softmax())
-            return try probabilities.matmul(values).permute([0, 2, 1, 3]).contiguous().view(inputShape + [-1])
+            try EncoderAttention.context(query: queryLayer(hiddenStates), key: keyLayer(hiddenStates), value: valueLayer(hiddenStates),
+                                         headSize: headSize, paddingMask: nil, probabilityDropout: dropout)
         }
     }
 }
@@ -227,15 +207,13 @@ final class ViTSelfAttention: Module {
 /// `ViTSelfOutput`, whose residual `ViTLayer` adds) and the feed-forward contraction (HF
 /// `ViTOutput`, which adds the residual itself).
 final class ViTDenseOutput: Module {
-    let dense: Linear
-    let dropout: Dropout
+    @ModuleInfo(key: "dense") var dense: Linear
+    @ModuleInfo(key: "dropout") var dropout: Dropout
 
     init(_ config: ViTConfiguration, inFeatures: Int, typeName: String) {
+        super.init(typeName: typeName)
         dense = Linear(inFeatures: inFeatures, outFeatures: config.hiddenSize)
         dropout = Dropout(probability: config.hiddenDropout)
-        super.init(typeName: typeName)
-        register("dense", dense)
-        register("dropout", dropout)
     }
 
     /// `dropout(dense(hiddenStates))`, plus `residual` when given.
@@ -249,15 +227,13 @@ final class ViTDenseOutput: Module {
 
 /// Self-attention followed by its output projection (HF `ViTAttention`).
 final class ViTAttention: Module {
-    let attention: ViTSelfAttention
-    let output: ViTDenseOutput
+    @ModuleInfo(key: "attention") var attention: ViTSelfAttention
+    @ModuleInfo(key: "output") var output: ViTDenseOutput
 
     init(_ config: ViTConfiguration) {
+        super.init(typeName: "ViTAttention")
         attention = ViTSelfAttention(config)
         output = ViTDenseOutput(config, inFeatures: config.hiddenSize, typeName: "ViTSelfOutput")
-        super.init(typeName: "ViTAttention")
-        register("attention", attention)
-        register("output", output)
     }
 
     func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
@@ -265,45 +241,23 @@ final class ViTAttention: Module {
     }
 }
 
-/// The feed-forward expansion `dense → activation` (HF `ViTIntermediate`).
-final class ViTIntermediate: Module {
-    let dense: Linear
-    let intermediateActivation: Activation
-
-    init(_ config: ViTConfiguration) {
-        dense = Linear(inFeatures: config.hiddenSize, outFeatures: config.intermediateSize)
-        intermediateActivation = Activation.huggingFace(config.hiddenActivation)!  // checked by `load`
-        super.init(typeName: "ViTIntermediate")
-        register("dense", dense)
-        register("intermediate_act_fn", intermediateActivation)
-    }
-
-    func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
-        try scoped { try intermediateActivation(dense(hiddenStates)) }
-    }
-}
-
 /// One pre-norm layer: `layernorm_before → attention`, add, `layernorm_after → intermediate →
 /// output` (+ residual) (HF `ViTLayer`).
 final class ViTLayer: Module {
-    let attention: ViTAttention
-    let intermediate: ViTIntermediate
-    let output: ViTDenseOutput
-    let layerNormBefore: LayerNorm
-    let layerNormAfter: LayerNorm
+    @ModuleInfo(key: "attention") var attention: ViTAttention
+    @ModuleInfo(key: "intermediate") var intermediate: Intermediate
+    @ModuleInfo(key: "output") var output: ViTDenseOutput
+    @ModuleInfo(key: "layernorm_before") var layerNormBefore: LayerNorm
+    @ModuleInfo(key: "layernorm_after") var layerNormAfter: LayerNorm
 
     init(_ config: ViTConfiguration) {
+        super.init(typeName: "ViTLayer")
         attention = ViTAttention(config)
-        intermediate = ViTIntermediate(config)
+        intermediate = Intermediate(typeName: "ViTIntermediate", hiddenSize: config.hiddenSize,
+                                    intermediateSize: config.intermediateSize, activation: config.hiddenActivation)
         output = ViTDenseOutput(config, inFeatures: config.intermediateSize, typeName: "ViTOutput")
         layerNormBefore = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
         layerNormAfter = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
-        super.init(typeName: "ViTLayer")
-        register("attention", attention)
-        register("intermediate", intermediate)
-        register("output", output)
-        register("layernorm_before", layerNormBefore)
-        register("layernorm_after", layerNormAfter)
     }
 
     func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
@@ -314,59 +268,25 @@ final class ViTLayer: Module {
     }
 }
 
-/// The layer stack (HF `ViTEncoder`).
-final class ViTEncoder: Module {
-    let layer: ModuleList<ViTLayer>
-
-    init(_ config: ViTConfiguration) {
-        layer = ModuleList((0..<config.layerCount).map { _ in ViTLayer(config) })
-        super.init(typeName: "ViTEncoder")
-        register("layer", layer)
-    }
-
-    func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
-        try scoped { try layer.items.reduce(hiddenStates) { try $1($0) } }
-    }
-}
-
-/// The CLS token's hidden state through `dense → activation` (HF `ViTPooler`).
-final class ViTPooler: Module {
-    let dense: Linear
-    let activation: Activation
-
-    init(_ config: ViTConfiguration) {
-        dense = Linear(inFeatures: config.hiddenSize, outFeatures: config.poolerOutputSize ?? config.hiddenSize)
-        activation = Activation.huggingFace(config.poolerActivation)!  // checked by `load`
-        super.init(typeName: "ViTPooler")
-        register("dense", dense)
-        register("activation", activation)
-    }
-
-    func callAsFunction(_ hiddenStates: Tensor) throws -> Tensor {
-        try scoped { try activation(dense(hiddenStates.select(1, 0))) }
-    }
-}
-
 /// The ViT encoder; as a model it returns `last_hidden_state` `[batch, patches + 1, hidden]`.
 /// The image classifier builds it without the pooler (`add_pooling_layer=False`).
 public final class ViTModel: Module, TransformerModel {
     let configuration: ViTConfiguration
-    let embeddings: ViTEmbeddings
-    let encoder: ViTEncoder
-    let layerNorm: LayerNorm
-    let pooler: ViTPooler?
+    @ModuleInfo(key: "embeddings") var embeddings: ViTEmbeddings
+    @ModuleInfo(key: "encoder") var encoder: LayerStack<ViTLayer>
+    @ModuleInfo(key: "layernorm") var layerNorm: LayerNorm
+    @ModuleInfo(key: "pooler") var pooler: Pooler?
 
     public init(_ config: ViTConfiguration, addPoolingLayer: Bool) {
         configuration = config
-        embeddings = ViTEmbeddings(config)
-        encoder = ViTEncoder(config)
-        layerNorm = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
-        pooler = addPoolingLayer ? ViTPooler(config) : nil
         super.init(typeName: "ViTModel")
-        register("embeddings", embeddings)
-        register("encoder", encoder)
-        register("layernorm", layerNorm)
-        if let pooler { register("pooler", pooler) }
+        embeddings = ViTEmbeddings(config)
+        encoder = LayerStack(typeName: "ViTEncoder", (0..<config.layerCount).map { _ in ViTLayer(config) })
+        layerNorm = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
+        pooler = addPoolingLayer
+            ? Pooler(typeName: "ViTPooler", hiddenSize: config.hiddenSize, outputSize: config.poolerOutputSize ?? config.hiddenSize,
+                     activation: config.poolerActivation)
+            : nil
     }
 
     public var inputSpecs: [ModelInputSpec] { ViTArchitecture.inputSpecs(configuration) }
@@ -380,7 +300,8 @@ public final class ViTModel: Module, TransformerModel {
     /// as in Hugging Face's forward (its output is part of HF's result), but is not returned.
     func callAsFunction(pixelValues: Tensor) throws -> Tensor {
         try scoped {
-            let sequence = try layerNorm(encoder(embeddings(pixelValues.dtype == .f32 ? pixelValues : pixelValues.to(.f32))))
+            let embedded = try embeddings(pixelValues.dtype == .f32 ? pixelValues : pixelValues.to(.f32))
+            let sequence = try layerNorm(encoder(embedded) { try $0($1) })
             _ = try pooler?(sequence)
             return sequence
         }
@@ -390,15 +311,13 @@ public final class ViTModel: Module, TransformerModel {
 /// ViT with a linear `classifier` on the CLS token of the final layer norm's output; returns
 /// logits `[batch, num_labels]`.
 public final class ViTForImageClassification: Module, TransformerModel {
-    let vit: ViTModel
-    let classifier: Linear
+    @ModuleInfo(key: "vit") var vit: ViTModel
+    @ModuleInfo(key: "classifier") var classifier: Linear
 
     public init(_ config: ViTConfiguration) {
+        super.init(typeName: "ViTForImageClassification")
         vit = ViTModel(config, addPoolingLayer: false)
         classifier = Linear(inFeatures: config.hiddenSize, outFeatures: config.labelCount)
-        super.init(typeName: "ViTForImageClassification")
-        register("vit", vit)
-        register("classifier", classifier)
     }
 
     public var inputSpecs: [ModelInputSpec] { vit.inputSpecs }

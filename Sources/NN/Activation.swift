@@ -16,23 +16,10 @@ public final class Activation: Module {
         super.init(typeName: typeName)
     }
 
-    /// The module Hugging Face's `ACT2FN[name]` builds for a config's `hidden_act` /
-    /// `activation_function`, or nil for a name slimtrace does not support.
-    public static func huggingFace(_ name: String) -> Activation? {
-        switch name {
-        case "gelu": Activation(.gelu, typeName: "GELUActivation")
-        case "gelu_new": Activation(.geluTanh, typeName: "NewGELUActivation")
-        case "gelu_pytorch_tanh": Activation(.geluTanh, typeName: "PytorchGELUTanh")
-        case "silu", "swish": Activation(.silu, typeName: "SiLUActivation")
-        case "relu": Activation(.relu, typeName: "ReLU")
-        case "tanh": Activation(.tanh, typeName: "Tanh")
-        case "sigmoid": Activation(.sigmoid, typeName: "Sigmoid")
-        default: nil
-        }
+    /// A fresh module for a config's activation (Hugging Face's `ACT2FN[name]`).
+    public convenience init(_ name: ActivationName) {
+        self.init(name.function, typeName: name.typeName)
     }
-
-    /// The `hidden_act` names `huggingFace(_:)` accepts, for error messages.
-    public static let supportedHuggingFaceNames = ["gelu", "gelu_new", "gelu_pytorch_tanh", "silu", "swish", "relu", "tanh", "sigmoid"]
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         try scoped {

@@ -3,16 +3,14 @@ import Tensor
 /// Hugging Face's `Conv1D` (GPT-2): a linear layer whose weight is stored `[in, out]`.
 /// It records the same `linear` op as `Linear`, with `layout: inOut`.
 public final class Conv1D: Module {
-    public let weight: Parameter
-    public let bias: Parameter
+    @ParameterInfo(key: "weight") public private(set) var weight: Parameter
+    @ParameterInfo(key: "bias") public private(set) var bias: Parameter
 
     /// `nf` output features from `nx` input features, as Hugging Face names them.
     public init(nf: Int, nx: Int) {
+        super.init(typeName: "Conv1D")
         weight = Parameter(shape: [nx, nf])
         bias = Parameter(shape: [nf])
-        super.init(typeName: "Conv1D")
-        register(parameter: "weight", weight)
-        register(parameter: "bias", bias)
     }
 
     /// Input features (the weight's rows).

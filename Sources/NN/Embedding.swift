@@ -2,12 +2,11 @@ import Tensor
 
 /// `torch.nn.Embedding`: a `[count, dimension]` table looked up by integer ids.
 public final class Embedding: Module {
-    public let weight: Parameter
+    @ParameterInfo(key: "weight") public private(set) var weight: Parameter
 
     public init(count: Int, dimension: Int, typeName: String = "Embedding") {
-        weight = Parameter(shape: [count, dimension])
         super.init(typeName: typeName)
-        register(parameter: "weight", weight)
+        weight = Parameter(shape: [count, dimension])
     }
 
     /// Rows of the table.

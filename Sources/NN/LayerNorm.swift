@@ -2,17 +2,15 @@ import Tensor
 
 /// `torch.nn.LayerNorm` over the last dimension, with weight and bias.
 public final class LayerNorm: Module {
-    public let weight: Parameter
-    public let bias: Parameter?
+    @ParameterInfo(key: "weight") public private(set) var weight: Parameter
+    @ParameterInfo(key: "bias") public private(set) var bias: Parameter?
     public let eps: Double
 
     public init(dimension: Int, eps: Double, bias: Bool = true) {
-        weight = Parameter(shape: [dimension])
-        self.bias = bias ? Parameter(shape: [dimension]) : nil
         self.eps = eps
         super.init(typeName: "LayerNorm")
-        register(parameter: "weight", weight)
-        if let b = self.bias { register(parameter: "bias", b) }
+        weight = Parameter(shape: [dimension])
+        self.bias = bias ? Parameter(shape: [dimension]) : nil
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {

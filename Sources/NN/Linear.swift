@@ -3,26 +3,22 @@ import Tensor
 /// `torch.nn.Linear`: `y = x·Wᵀ + b` with the weight stored `[out, in]`. Sizes come from the
 /// weight, so a slimmed checkpoint with narrower weights loads into the same module.
 public final class Linear: Module {
-    public let weight: Parameter
-    public let bias: Parameter?
+    @ParameterInfo(key: "weight") public private(set) var weight: Parameter
+    @ParameterInfo(key: "bias") public private(set) var bias: Parameter?
 
     public init(inFeatures: Int, outFeatures: Int, bias: Bool = true) {
+        super.init(typeName: "Linear")
         weight = Parameter(shape: [outFeatures, inFeatures])
         self.bias = bias ? Parameter(shape: [outFeatures]) : nil
-        super.init(typeName: "Linear")
-        register(parameter: "weight", weight)
-        if let b = self.bias { register(parameter: "bias", b) }
     }
 
     /// A linear layer whose weight is an existing parameter (`[out, in]`), shared rather than
     /// copied: a language-model head tied to the token embedding table holds the very same
     /// `Parameter` object, so loading one loads both (PyTorch's tied weights).
     public init(sharing weight: Parameter, bias: Parameter? = nil) {
+        super.init(typeName: "Linear")
         self.weight = weight
         self.bias = bias
-        super.init(typeName: "Linear")
-        register(parameter: "weight", weight)
-        if let b = bias { register(parameter: "bias", b) }
     }
 
     /// Input features (the weight's columns).

@@ -12,10 +12,12 @@ public protocol ModuleCallObserver: AnyObject {
     func read(_ parameter: Parameter, of module: Module) -> Tensor
 }
 
-/// A node of the model tree, like `torch.nn.Module`: named children and parameters in declaration
-/// order (the order is observable: searchers and golden tests depend on it) and a Hugging Face
-/// class name. Subclasses register their children and parameters in `init`, in the order the
-/// Hugging Face `__init__` assigns them, and wrap their forward bodies in `scoped`.
+/// A node of the model tree, like `torch.nn.Module`: named children and parameters in the order
+/// they are assigned (the order is observable: searchers and golden tests depend on it) and a
+/// Hugging Face class name. Subclasses declare each child once with its key
+/// (`@ModuleInfo(key: "q_proj") var qProj: Linear`, `@ParameterInfo(key: "weight")`) and assign
+/// them after `super.init`, in the order the Hugging Face `__init__` does: as in
+/// `nn.Module.__setattr__`, the assignment registers the child. Forward bodies run in `scoped`.
 open class Module {
     /// The Hugging Face / PyTorch class name (`BertSelfAttention`, `Linear`, `Dropout`, ...).
     public let typeName: String

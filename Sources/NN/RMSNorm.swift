@@ -3,14 +3,13 @@ import Tensor
 /// RMS normalisation with a weight (LLaMA, Mistral, Qwen2); `typeName` is the family's class
 /// name (`LlamaRMSNorm`, ...).
 public final class RMSNorm: Module {
-    public let weight: Parameter
+    @ParameterInfo(key: "weight") public private(set) var weight: Parameter
     public let eps: Double
 
     public init(dimension: Int, eps: Double, typeName: String) {
-        weight = Parameter(shape: [dimension])
         self.eps = eps
         super.init(typeName: typeName)
-        register(parameter: "weight", weight)
+        weight = Parameter(shape: [dimension])
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
