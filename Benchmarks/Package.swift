@@ -73,7 +73,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "RatioReport",
-            dependencies: ["Workloads"]
+            dependencies: ["Workloads", .product(name: "Tensor", package: "slimtrace")]
         ),
         .executableTarget(
             name: "TensorBenchmarks",

@@ -3,6 +3,7 @@ import Foundation
 import Models
 import NN
 import Profiler
+import Tensor
 
 /// `slimtrace bench MODEL`: time forward passes module by module (or op by op), optionally against
 /// a second checkpoint.
@@ -28,6 +29,10 @@ public struct Bench: ParsableCommand {
         and puts the two side by side: rows matched by module path (or class, or op), parameters, \
         GFLOP and ms of both, the speedup (before ms / after ms), and the parameter and forward-time \
         ratios.
+
+        The text report ends with a `gemm:` line: the GEMM library and kernel that ran and why \
+        (SLIMTRACE_GEMM=openblas|onednn picks the library; a user-set OPENBLAS_CORETYPE is obeyed; \
+        otherwise the best OpenBLAS kernel for the CPU, or oneDNN when installed and faster).
 
         When standard error is a terminal, a progress bar is drawn there while the forwards run; \
         the report goes to standard output (or --output). Times vary from run to run: use --repeat to take more samples.
@@ -81,6 +86,9 @@ public struct Bench: ParsableCommand {
         }
         let inputs = batch.entries.map { "\($0.name) \($0.tensor.shape.map(String.init).joined(separator: "x")) \($0.tensor.dtype.rawValue)" }
 
+        // The GEMM backend is chosen (and timed against oneDNN, if installed) before any forward,
+        // so the choice costs no timed forward anything. The text report ends with it.
+        let gemmLine = "gemm: \(GEMM.selection.summary)"
         let progress = ProgressLine(total: (warmup + repeatCount) * models.count)
         defer { progress.finish() }
         var reports: [ProfileReport] = []
@@ -114,7 +122,7 @@ public struct Bench: ParsableCommand {
         } else {
             text = format == .json ? try Bench.json(reports[0]) : reports[0].table()
         }
-        try destination.write(text)
+        try destination.write(format == .json ? text : text + "\n" + gemmLine)
     }
 
     /// `value` as pretty-printed JSON with sorted keys (paths keep their slashes unescaped).

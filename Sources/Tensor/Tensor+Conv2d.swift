@@ -1,5 +1,3 @@
-import CBLAS
-
 extension Tensor {
     /// 2-D convolution of `[N, C, H, W]` with a `[O, C, kH, kW]` weight (groups = 1), zero padding,
     /// by im2col and one GEMM per image: `[O, C·kH·kW] × [C·kH·kW, outH·outW]`.
@@ -34,6 +32,7 @@ extension Tensor {
             defer { columns.deallocate() }
             let output = result.floatPointer()
             let biasValues = try bias.map { try $0.floats() }
+            let gemm = GEMM.active
             for n in 0..<batch {
                 let source = image.floatPointer() + n * channels * height * width
                 for row in 0..<patch {
@@ -51,8 +50,8 @@ extension Tensor {
                 for o in 0..<outChannels {
                     (destination + o * pixels).update(repeating: biasValues?[o] ?? 0, count: pixels)
                 }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outChannels), Int32(pixels), Int32(patch),
-                            1, kernel.floatPointer(), Int32(patch), columns, Int32(pixels), 1, destination, Int32(pixels))
+                gemm.sgemm(transposeA: false, transposeB: false, m: outChannels, n: pixels, k: patch, alpha: 1,
+                           a: kernel.floatPointer(), lda: patch, b: columns, ldb: pixels, beta: 1, c: destination, ldc: pixels)
             }
             return result
         }

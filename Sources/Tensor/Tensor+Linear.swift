@@ -1,5 +1,3 @@
-import CBLAS
-
 /// How a linear layer stores its weight.
 public enum WeightLayout: String, Sendable, Codable {
     /// `[out, in]`, PyTorch's `nn.Linear`.
@@ -9,7 +7,7 @@ public enum WeightLayout: String, Sendable, Codable {
 }
 
 extension Tensor {
-    /// `x · Wᵀ + b` over the last dimension (PyTorch's `F.linear`): one `cblas_sgemm` on
+    /// `x · Wᵀ + b` over the last dimension (PyTorch's `F.linear`): one GEMM (`GEMM.active`) on
     /// `[tokens, in] × [out, in]ᵀ`, with the bias written into the output first so the GEMM adds to it.
     /// With `layout: .inOut` the weight is `[in, out]` (Conv1D) and no transpose is needed.
     public func linear(weight: Tensor, bias: Tensor? = nil, layout: WeightLayout = .outIn) throws -> Tensor {
@@ -43,24 +41,24 @@ extension Tensor {
             guard rows > 0, outFeatures > 0 else { return result }
             let x = contiguousF32()
             let (w, transposeW, ldw) = weight.gemmOperand(logicalRowMajorTransposed: layout == .outIn)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeW, Int32(rows), Int32(outFeatures), Int32(inFeatures),
-                        1, x.floatPointer(), Int32(inFeatures), w.floatPointer(), ldw, beta, output, Int32(outFeatures))
+            GEMM.active.sgemm(transposeA: false, transposeB: transposeW, m: rows, n: outFeatures, k: inFeatures, alpha: 1,
+                              a: x.floatPointer(), lda: inFeatures, b: w.floatPointer(), ldb: ldw, beta: beta, c: output, ldc: outFeatures)
             return result
         }
     }
 
-    /// This 2-D tensor as a GEMM operand: the f32 data, the transpose flag and leading dimension
-    /// that present it as the logical matrix (`selfᵀ` when `logicalRowMajorTransposed`).
+    /// This 2-D tensor as a GEMM operand: the f32 data, whether it is stored transposed, and the
+    /// leading dimension that present it as the logical matrix (`selfᵀ` when `logicalRowMajorTransposed`).
     /// Row-major and column-major (transposed view) layouts are used in place; others are copied.
-    func gemmOperand(logicalRowMajorTransposed: Bool) -> (Tensor, CBLAS_TRANSPOSE, Int32) {
+    func gemmOperand(logicalRowMajorTransposed: Bool) -> (Tensor, transposed: Bool, leadingDimension: Int) {
         let rows = shape[0], columns = shape[1]
         if dtype == .f32, strides[1] == 1, strides[0] >= max(columns, 1) {
-            return (self, logicalRowMajorTransposed ? CblasTrans : CblasNoTrans, Int32(strides[0]))
+            return (self, logicalRowMajorTransposed, strides[0])
         }
         if dtype == .f32, strides[0] == 1, strides[1] >= max(rows, 1) {
-            return (self, logicalRowMajorTransposed ? CblasNoTrans : CblasTrans, Int32(strides[1]))
+            return (self, !logicalRowMajorTransposed, strides[1])
         }
         let copy = contiguousF32()
-        return (copy, logicalRowMajorTransposed ? CblasTrans : CblasNoTrans, Int32(max(columns, 1)))
+        return (copy, logicalRowMajorTransposed, max(columns, 1))
     }
 }

@@ -1,8 +1,6 @@
-import CBLAS
-
 extension Tensor {
     /// Matrix product with PyTorch's `matmul` rules for rank ≥ 2: `[..., M, K] × [..., K, N]`, with
-    /// the batch dimensions broadcast. Each batch is one `cblas_sgemm`; transposed views (e.g. `kᵀ`
+    /// the batch dimensions broadcast. Each batch is one GEMM (`GEMM.active`); transposed views (e.g. `kᵀ`
     /// in attention) are passed to BLAS as transposes, not copied.
     public func matmul(_ other: Tensor) throws -> Tensor {
         try OpRecording.run(.matmul, inputs: [self, other]) {
@@ -21,6 +19,7 @@ extension Tensor {
             let right = try (other.dtype == .f32 ? other : other.converted(to: .f32)).expandedView(batch + [k, n])
             let batches = Shape.elementCount(batch)
             let output = result.floatPointer()
+            let gemm = GEMM.active
             for index in 0..<batches {
                 let a = left.matrix(atBatch: index)
                 let b = right.matrix(atBatch: index)
@@ -30,8 +29,8 @@ extension Tensor {
                     (output + index * m * n).update(repeating: 0, count: m * n)
                     continue
                 }
-                cblas_sgemm(CblasRowMajor, aTrans, bTrans, Int32(m), Int32(n), Int32(k),
-                            1, aData.floatPointer(), lda, bData.floatPointer(), ldb, 0, output + index * m * n, Int32(n))
+                gemm.sgemm(transposeA: aTrans, transposeB: bTrans, m: m, n: n, k: k, alpha: 1, a: aData.floatPointer(), lda: lda,
+                           b: bData.floatPointer(), ldb: ldb, beta: 0, c: output + index * m * n, ldc: n)
             }
             return result
         }

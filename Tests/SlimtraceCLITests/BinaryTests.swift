@@ -23,8 +23,9 @@ enum SlimtraceBinary {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    /// Runs the executable with `arguments`: exit status, standard output and standard error.
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs the executable with `arguments` (and this process's environment, with `environment`'s
+    /// variables set on top): exit status, standard output and standard error.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
         let binary = try #require(url)
         let scratch = try ScratchFolder("binary")
         let outURL = scratch.file("stdout"), errURL = scratch.file("stderr")
@@ -34,6 +35,9 @@ enum SlimtraceBinary {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
@@ -92,6 +96,17 @@ struct BinaryTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("logits") && result.stdout.contains("logits.1"))
         #expect(FileManager.default.fileExists(atPath: output.path))
+    }
+
+    /// Issue 11's acceptance: a kernel the user chose is never overridden. The one child process
+    /// that sets OPENBLAS_CORETYPE (OpenBLAS reads it when it loads, so it cannot be set in-process).
+    @Test func benchObeysAUserSetOpenBLASCoreTypeAndSaysSo() throws {
+        let result = try SlimtraceBinary.run(["bench", fixturePath(), "--shape", "1,8", "--repeat", "1", "--warmup", "0"],
+                                             environment: ["OPENBLAS_CORETYPE": "Prescott", "SLIMTRACE_GEMM": ""])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").last)
+        #expect(line.hasPrefix("gemm: openblas Prescott (") && line.hasSuffix("): OPENBLAS_CORETYPE=Prescott set by the user: obeyed"),
+                "\(line)")
     }
 
     @Test func traceOfAConfigOnlyFolderExits0AndNotesItTracedShapesOnly() throws {

@@ -1,14 +1,15 @@
 // package-benchmark suite for the tensor runtime: every op next to its bare baseline on the same
-// shape (linear vs cblas_sgemm at BERT-base shapes; softmax, layerNorm, gelu, add vs memcpy on
+// shape (linear and the attention matmuls vs the chosen GEMM backend's bare sgemm at BERT-base
+// shapes; softmax, layerNorm, gelu, add vs memcpy on
 // [128, 3072] f32). One benchmark iteration is one call, so
-//   throughput (#/s) × 2·M·N·K / 10⁹ = GFLOP/s        (linear, cblas_sgemm)
+//   throughput (#/s) × 2·M·N·K / 10⁹ = GFLOP/s        (linear, matmul, sgemm)
 //   throughput (#/s) × bytes moved / 10⁹ = GB/s         (elementwise, memcpy)
 // and each benchmark also reports that rate directly as a custom metric (MFLOP/s or MB/s,
 // larger is better). `swift run -c release RatioReport` prints the ratios themselves.
 //
 // Then BERT-base's forward (1×128 tokens, random weights), untraced and traced: one iteration is
 // one forward; MFLOP/s counts its linears and attention matmuls (`ModelForward.flops`), so
-// MFLOP/s ÷ 1000 is the effective GFLOP/s to compare with `cblas_sgemm 128x768->3072`.
+// MFLOP/s ÷ 1000 is the effective GFLOP/s to compare with `sgemm 128x768->3072`.
 //
 //   swift package benchmark --target TensorBenchmarks
 import Benchmark

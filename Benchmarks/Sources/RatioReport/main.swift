@@ -1,15 +1,21 @@
 // Runs each tensor op and its bare baseline in the same process, interleaved call by call, and
 // prints median times, rates and the ratio against each goal:
-//   linear      ≥ 0.9 × the GFLOP/s of one bare cblas_sgemm(RowMajor, NoTrans, Trans) on the same shape
+//   linear      ≥ 0.9 × the GFLOP/s of the backend's bare sgemm(RowMajor, NoTrans, Trans) on the same shape,
+//               on every GEMM backend and kernel this machine runs (`GEMM.availableBackends()`;
+//               --active-backend: only the one slimtrace chose), GFLOP/s per backend
+//   matmul      BERT-base's attention matmuls (12 heads, 128 tokens, head 64) ≥ 0.9 × the same
+//               per-head GEMMs called bare
 //   elementwise ≤ 3 × the time of a plain memcpy of the tensor's bytes (1.5 MiB)
 // then a BERT-base forward (1×128 tokens, random weights), untraced and traced, interleaved with a
 // bare sgemm at [128, 768] × [768, 3072]: seconds per forward, effective GFLOP/s (linears and
 // attention matmuls), forward GFLOP/s ÷ sgemm GFLOP/s, and traced ÷ untraced time (the tracer's cost).
 //
-//   swift run -c release RatioReport [--iterations N] [--warmup N] [--model-iterations N] [--ops-only | --model-only] [--check]
+//   swift run -c release RatioReport [--iterations N] [--warmup N] [--model-iterations N] [--ops-only | --model-only]
+//                                    [--active-backend] [--check]
 //
 // --check exits 1 when a goal is missed (the default is to report only).
 import Foundation
+import Tensor
 import Workloads
 
 struct Options {
@@ -20,6 +26,7 @@ struct Options {
     var ops = true
     var model = true
     var check = false
+    var activeBackendOnly = false
 
     init(_ arguments: [String]) {
         var rest = arguments[...]
@@ -32,6 +39,7 @@ struct Options {
             case "--ops-only": model = false
             case "--model-only": ops = false
             case "--check": check = true
+            case "--active-backend": activeBackendOnly = true
             case "-h", "--help": Options.usage(nil)
             default: Options.usage("unknown argument \(argument)")
             }
@@ -48,7 +56,7 @@ struct Options {
     static func usage(_ error: String?) -> Never {
         if let error { FileHandle.standardError.write(Data("error: \(error)\n".utf8)) }
         print("usage: RatioReport [--iterations N (300)] [--warmup N (20)] [--model-iterations N (20)] [--model-warmup N (3)]")
-        print("                   [--ops-only | --model-only] [--check]")
+        print("                   [--ops-only | --model-only] [--active-backend] [--check]")
         exit(error == nil ? 0 : 2)
     }
 }
@@ -94,7 +102,8 @@ func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digit
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 print("slimtrace tensor op ratios: \(options.iterations) interleaved iterations per pair (median), \(options.warmup) warm-up")
 let cores = ProcessInfo.processInfo.activeProcessorCount
-print("cores: \(cores); BLAS: \(blasDescription())")
+print("cores: \(cores); linked BLAS: \(blasDescription())")
+print("GEMM slimtrace chose: \(GEMM.selection.summary)")
 // Another process on the same cores skews the absolute rates (the interleaved ratios much less).
 if let loadAverage = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8).split(separator: " ").first,
    let load = Double(loadAverage) {
@@ -111,7 +120,15 @@ if options.ops {
     print(columns.map { pad($0.0, $0.1, right: $0.2) }.joined(separator: "  "))
     print(columns.map { String(repeating: "-", count: $0.1) }.joined(separator: "  "))
 
-    for comparison in try Workloads.all() {
+    let backends = options.activeBackendOnly ? [GEMM.active] : GEMM.availableBackends()
+    let comparisons = try backends.flatMap { backend in try Workloads.gemm(backend: backend).map { (backend.description, $0) } }
+        + Workloads.elementwise().map { ("", $0) }
+    var section: String?
+    for (backend, comparison) in comparisons {
+        if backend != section {
+            section = backend
+            print(backend.isEmpty ? "elementwise (no GEMM)" : "GEMM backend: \(backend)")
+        }
         let (op, baseline) = try measure(comparison, iterations: options.iterations, warmup: options.warmup)
         let ratio = comparison.goal.ratio(opSeconds: op, baselineSeconds: baseline)
         let met = comparison.goal.isMet(ratio: ratio)
@@ -126,7 +143,7 @@ if options.ops {
         print(zip(columns, row).map { pad($1, $0.1, right: $0.2) }.joined(separator: "  "))
     }
     print()
-    print("linear: rate = 2·M·N·K / median time; ratio = linear GFLOP/s ÷ sgemm GFLOP/s (goal ≥ 0.9).")
+    print("linear, matmul: rate = 2·M·N·K / median time; ratio = op GFLOP/s ÷ the backend's bare sgemm GFLOP/s (goal ≥ 0.9).")
     print("elementwise: rate = (inputs read + output written) bytes / median time (memcpy: 1.5 MiB read + 1.5 MiB written);")
     print("             ratio = op median time ÷ memcpy median time (goal ≤ 3×).")
     print()
@@ -153,7 +170,7 @@ if options.model {
     let traceRatio = traced / forward
     print()
     print("seconds per forward: \(fixed(forward, 4)) untraced, \(fixed(traced, 4)) traced")
-    print("forward GFLOP/s ÷ sgemm GFLOP/s: \(fixed(throughputRatio, 2))")
+    print("forward GFLOP/s ÷ sgemm GFLOP/s: \(fixed(throughputRatio, 2)) (\(GEMM.active))")
     print("traced ÷ untraced time:          \(fixed(traceRatio, 3))×")
     print("forward rate = counted FLOPs / median time (elementwise ops, norms and softmax are not counted).")
 }

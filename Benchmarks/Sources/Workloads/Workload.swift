@@ -23,7 +23,7 @@ public enum Work: Sendable {
 
 /// One operation at one shape, ready to call repeatedly (inputs built once, up front).
 public struct Workload: @unchecked Sendable {
-    /// Short name: `linear`, `cblas_sgemm`, `softmax`, `memcpy`...
+    /// Short name: `linear`, `sgemm`, `softmax`, `memcpy`...
     public let name: String
     /// The shape it runs on, as printed in the table.
     public let shape: String
@@ -82,7 +82,7 @@ public struct Comparison: Sendable {
 }
 
 /// A model's forward pass three ways, measured together: untraced (the throughput figure), traced
-/// (the tracer's overhead against untraced) and one bare `cblas_sgemm` at the model's largest
+/// (the tracer's overhead against untraced) and one bare GEMM (the process's backend) at the model's largest
 /// linear shape (the throughput the forward is judged against).
 public struct ModelComparison: Sendable {
     public let model: ModelForward

@@ -41,6 +41,32 @@ void ck_layer_norm_rows(const float *x, float *y, ptrdiff_t rows, ptrdiff_t colu
 void ck_rms_norm_rows(const float *x, float *y, ptrdiff_t rows, ptrdiff_t columns,
                       const float *weight, float eps);
 
+/// CPU features `ck_cpu_features` reports (usable: the CPU has them and the OS saves their registers).
+enum {
+    CK_CPU_AVX = 1 << 0,
+    CK_CPU_AVX2 = 1 << 1,
+    CK_CPU_FMA = 1 << 2,
+    CK_CPU_AVX512F = 1 << 3,
+    CK_CPU_AVX512BW = 1 << 4,
+    CK_CPU_AVX512DQ = 1 << 5,
+    CK_CPU_AVX512VL = 1 << 6,
+    CK_CPU_AVX512BF16 = 1 << 7,
+};
+
+/// The `CK_CPU_*` bits of this CPU, from CPUID and XGETBV (0 off x86-64).
+unsigned int ck_cpu_features(void);
+
+/// Loads the shared library `name` into a new link-map namespace (`dlmopen(LM_ID_NEWLM)`), with
+/// the environment variable `variable` set to `value` while its constructors run, then restores the
+/// variable (or unsets it). A second, independent instance of a library that reads its settings
+/// once when it loads (OpenBLAS and `OPENBLAS_CORETYPE`). NULL when it cannot be loaded (or off
+/// glibc). Changes the process environment for the duration of the call: call it before other
+/// threads read the environment.
+void *ck_open_isolated_library(const char *name, const char *variable, const char *value);
+
+/// The file of the loaded shared library that defines `symbol` (`dladdr`), or NULL.
+const char *ck_library_path_of(const void *symbol);
+
 #ifdef __cplusplus
 }
 #endif
