@@ -80,11 +80,4 @@ public struct SearchReport: Codable, Sendable {
         try container.encode(traceSeconds, forKey: .traceSeconds)
         try container.encode(searchSeconds, forKey: .searchSeconds)
     }
-
-    /// The report as JSON (keys sorted, pretty printed).
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
 }

@@ -4,39 +4,16 @@ import Models
 import NN
 import Tensor
 
-/// Writes a slimmed model as a checkpoint folder: `model.safetensors` (every tensor the source
-/// checkpoint holds, under the same names, in the same order and dtype, slimmed ones narrower),
-/// `config.json` (the source's, plus the `slimtrace` section) and the source's tokenizer and
-/// generation files. The folder is written through an `OutputPath` (checked against the inputs,
-/// locked, built under a temporary name and moved into place), so the output is never a
-/// half-written checkpoint.
+/// What a slimmed checkpoint holds, handed to Formats' `CheckpointWriter`: every tensor the
+/// source checkpoint holds, under the same names, in the same order and dtype, slimmed ones
+/// narrower; the source's `config.json` plus the `slimtrace` section; the source's metadata.
 enum SlimmedCheckpointWriter {
-    /// Files of a Hugging Face folder copied unchanged (tokenizer, generation settings).
-    static let auxiliaryFiles = ["generation_config.json", "tokenizer.json", "tokenizer_config.json",
-                                 "special_tokens_map.json", "added_tokens.json", "vocab.txt", "vocab.json",
-                                 "merges.txt", "tokenizer.model", "spiece.model", "preprocessor_config.json",
-                                 "chat_template.jinja", "chat_template.json"]
-
-    /// Writes the checkpoint into the claimed folder `output` (through its temporary sibling).
+    /// Writes the checkpoint into the claimed folder `output` (through its temporary sibling),
+    /// the source's tokenizer and generation files beside it.
     static func write(model: Module, report: SlimReport, source: Checkpoint, to output: OutputPath) throws {
-        let manager = FileManager.default
-        do {
-            try output.write { staging in
-                try SafetensorsWriter.write(try tensors(of: model, source: source), metadata: metadata(of: source),
-                                            to: staging.appendingPathComponent("model.safetensors"))
-                try Data((try config(source: source, report: report) + "\n").utf8).write(to: staging.appendingPathComponent("config.json"))
-                for name in auxiliaryFiles {
-                    let file = source.directory.appendingPathComponent(name)
-                    if manager.fileExists(atPath: file.path) { try manager.copyItem(at: file, to: staging.appendingPathComponent(name)) }
-                }
-            }
-        } catch let error as OutputPath.Failure {
-            throw error
-        } catch let error as SlimError {
-            throw error
-        } catch {
-            throw SlimError.writeFailed(path: output.path, detail: error.localizedDescription)
-        }
+        try CheckpointWriter.write(tensors: try tensors(of: model, source: source), metadata: metadata(of: source),
+                                   config: try config(source: source, report: report),
+                                   auxiliaryFilesFrom: source.directory, to: output)
     }
 
     /// Every tensor of the source, in its order: the model's (slimmed) parameter of that name in

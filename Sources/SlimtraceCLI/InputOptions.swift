@@ -69,16 +69,10 @@ public struct InputOptions: ParsableArguments {
         }
     }
 
-    /// The batch to trace: the first batch of `--inputs` (every batch checked against the model),
-    /// or the placeholder of `--shape`/`--dtype` (the model's declared input by default). With
-    /// `meta`, shape-only tensors. `source` names the file and line of a batch from `--inputs`.
-    public func firstBatch(for model: any TransformerModel, meta: Bool = false) throws -> (inputs: ModelInputs, source: String?) {
-        if let file = try inputFile(for: model) {
-            let batch = file.batches[0]
-            guard meta else { return (batch, file.describeBatch(0)) }
-            let shapes = ModelInputs(batch.entries.map { ($0.name, Tensor.meta(shape: $0.tensor.shape, dtype: $0.tensor.dtype)) })
-            return (shapes, file.describeBatch(0))
-        }
-        return (try PlaceholderInputs.make(for: model, shape: parsedShape(), dtype: parsedDType(), meta: meta), nil)
+    /// The first of `batches(for:)`, with its values: the first batch of `--inputs` (every batch checked
+    /// against the model), or the placeholder of `--shape`/`--dtype` (the model's declared input by
+    /// default). `source` names the file and line of a batch from `--inputs`.
+    public func firstBatch(for model: any TransformerModel) throws -> (inputs: ModelInputs, source: String?) {
+        try batches(for: model)[0]
     }
 }

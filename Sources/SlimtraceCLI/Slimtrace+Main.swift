@@ -76,8 +76,8 @@ extension Slimtrace {
         return "help: '\(topic)' is not a command (\(commandNames.joined(separator: ", ")))"
     }
 
-    /// The subcommands' names, in help order.
-    static var commandNames: [String] { configuration.subcommands.map { $0._commandName } }
+    /// The subcommands' names, in help order (each subcommand names itself in its configuration).
+    static var commandNames: [String] { configuration.subcommands.compactMap { $0.configuration.commandName } }
 
     /// The one-line message for an error a command threw: its `LocalizedError` description, on one line.
     public static func describe(_ error: any Error) -> String {
@@ -105,7 +105,7 @@ extension Slimtrace {
 
     /// ` (see 'slimtrace SUBCOMMAND --help')` for a usage error.
     static func helpHint(for arguments: [String]) -> String {
-        let subcommand = configuration.subcommands.first { $0._commandName == arguments.first }
-        return " (see '\(["slimtrace", subcommand?._commandName].compactMap { $0 }.joined(separator: " ")) --help')"
+        let command = ["slimtrace"] + arguments.prefix(1).filter(commandNames.contains)
+        return " (see '\(command.joined(separator: " ")) --help')"
     }
 }

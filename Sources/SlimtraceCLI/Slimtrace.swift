@@ -9,6 +9,10 @@ public struct Slimtrace: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "slimtrace",
         abstract: "Find and slim the structurally prunable parts of transformer checkpoints.",
+        usage: """
+        slimtrace <model> [<options>]              (search, the default command)
+        slimtrace <subcommand> <model> [<options>]
+        """,
         discussion: """
         MODEL is a Hugging Face checkpoint folder: config.json plus model.safetensors (or shards \
         listed in model.safetensors.index.json). Inputs are placeholders (ones of --shape and \
@@ -32,19 +36,22 @@ public struct Slimtrace: ParsableCommand {
               --inputs Examples/tiny-bert/inputs.jsonl --output logits.safetensors
           slimtrace bench Examples/tiny-bert --shape 1,128 --by op
 
-        Errors print one line, `error: ...`, naming the file or argument at fault, and exit with status 1.
+        `slimtrace help <subcommand>` (or `slimtrace <subcommand> --help`) explains a command, its \
+        options and examples. Errors print one line, `error: ...`, naming the file or argument at \
+        fault, and exit with status 1.
         """,
         version: Slimtrace.version,
-        // One line per command. A new command is a `ParsableCommand` in its own file that takes
-        // `@OptionGroup var checkpoint: ModelArguments` (MODEL) and, when it runs the model,
-        // `@OptionGroup var input: InputOptions` (--shape/--dtype/--inputs); the default
-        // subcommand, when there is one, also goes in `defaultSubcommand:`.
+        // One line per command. A new command is `extension Slimtrace { struct Name: ParsableCommand }`
+        // in its own file, `Slimtrace+Name.swift`, with `commandName:` in its configuration; it takes
+        // `@OptionGroup var checkpoint: ModelArguments` (MODEL), when it runs the model
+        // `@OptionGroup var input: InputOptions` (--shape/--dtype/--inputs) and traces with
+        // `TracedModel`, and writes text through `OutputFileOption` (-o) and `FormatOption` (--format).
         subcommands: [
             Search.self,
             Trace.self,
             Run.self,
             Config.self,
-            SlimCommand.self,
+            Slim.self,
             Bench.self,
         ],
         defaultSubcommand: Search.self

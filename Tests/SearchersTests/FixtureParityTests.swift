@@ -11,7 +11,7 @@ import TestFixtures
         let checkpoint = try Checkpoint(directory: Fixtures.model(name))
         let model = try checkpoint.loadModel()
         let trace = try TraceSearcher(model: model, graph: model.trace(PlaceholderInputs.make(for: model, shape: nil, dtype: nil)))
-        let data = Data(try SearchReport(trace: trace).json().utf8)
+        let data = try JSONEncoder().encode(SearchReport(trace: trace))
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 

@@ -179,6 +179,12 @@ import Tracer
         #expect(execute(["trace", fixturePath(), "-o", scratch.file("g.ir").path]) == (0, []))
     }
 
+    @Test(arguments: ["search", "trace", "run", "config", "slim", "bench"])
+    func everySubcommandIsKnownByNameToHelpAndToTheParser(command: String) {
+        #expect(execute(["help", command]) == (0, []))
+        #expect(execute([command, "--help"]) == (0, []))
+    }
+
     @Test(arguments: BadInput.allCases)
     func everyBadInputIsOneErrorLineNamingTheCulpritAndStatus1(_ case: BadInput) throws {
         let scratch = try ScratchFolder("\(`case`)")

@@ -7,12 +7,6 @@ import TestFixtures
 
 /// `slimtrace slim`: writes a verified smaller checkpoint, never overwrites without --force.
 @Suite struct SlimCommandTests {
-    private func execute(_ arguments: [String]) -> (status: Int32, errors: [String]) {
-        var errors: [String] = []
-        let status = Slimtrace.execute(arguments, writeHelp: { _ in }, reportError: { errors.append($0) })
-        return (status, errors)
-    }
-
     @Test func slimWritesACheckpointWithINCsShapesThatLoadsAndRuns() throws {
         let scratch = try ScratchFolder()
         let output = scratch.file("slim")
