@@ -123,13 +123,11 @@ struct SafetensorsHeader {
             throw invalid("tensor \"\(name)\" has data_offsets \(jsonText(info["data_offsets"] ?? NSNull())): expected [begin, end] with 0 <= begin <= end")
         }
         let byteRange = begin..<end
-        var expected = dtype.byteSize
-        for dimension in shape {
-            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
-            guard !overflow else {
-                throw invalid("tensor \"\(name)\" has shape \(Shape.describe(shape)), too large to address")
-            }
-            expected = product
+        // Checked with zero dimensions counted as ones: [0, 2^62, 2^62] holds no bytes, but its
+        // strides overflow.
+        guard let count = Shape.checkedElementCount(shape),
+              case let (expected, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize), !overflow else {
+            throw invalid("tensor \"\(name)\" has shape \(Shape.describe(shape)), too large to address")
         }
         guard expected == byteRange.count else {
             throw invalid("tensor \"\(name)\" has shape \(Shape.describe(shape)) and dtype \(dtypeName), which need \(expected) bytes, but its data_offsets \(offsetsText(byteRange)) span \(byteRange.count) bytes")
