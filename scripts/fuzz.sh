@@ -7,8 +7,9 @@
 #
 # The corpus starts from the committed seeds (Fuzzing/Seeds/TARGET/) and grows in
 # .build-fuzz/corpus/TARGET/ (ignored). Memory is capped (-rss_limit_mb, -malloc_limit_mb at
-# 2048), so a bomb that allocates gigabytes is a finding. Crashes, timeouts and out-of-memory
-# inputs go to Fuzzing/Crashes/TARGET/ (ignored); minimise one with
+# 2048), so a bomb that allocates gigabytes is a finding; so is an input taking over 30 s (a meta
+# build of the largest config allowed, 10,000 layers, takes about 7 s under the sanitizers).
+# Crashes, timeouts and out-of-memory inputs go to Fuzzing/Crashes/TARGET/ (ignored); minimise one with
 #   .build-fuzz/release/TARGETFuzz -minimize_crash=1 -runs=20000 -exact_artifact_path=min.bin CRASH
 # and commit it under Tests/Fixtures/fuzz/ with its regression test. The build alone:
 #   bash scripts/fuzz.sh TARGET 0
@@ -48,7 +49,7 @@ mkdir -p "$corpus" "$crashes"
 log="$scratch/$target-$(date +%Y%m%d-%H%M%S).log"
 set +e
 "$scratch/release/$product" "$corpus" "$root/Fuzzing/Seeds/$target" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
+    -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
     -artifact_prefix="$crashes/" -print_final_stats=1 "$@" 2>&1 | tee "$log" | grep -E '^(#[0-9]+.*(INITED|DONE|NEW)|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' | tail -n 40
 status=${PIPESTATUS[0]}
 set -e

@@ -28,4 +28,14 @@ import TestFixtures
             error.localizedDescription.hasPrefix(url.path) && error.localizedDescription.contains("too large to address")
         }
     }
+
+    /// A JSON Lines batch of 20,000 nested `[`: the parser recursed once per level and overflowed
+    /// the stack; nesting now stops at `JSONBatchParser.maximumRank`.
+    @Test func arraysNestedTwentyThousandDeepAreAnErrorNamingTheFileAndLine() throws {
+        let url = Self.finding("deeply-nested-arrays.jsonl")
+        #expect { try InputFile(url: url) } throws: { error in
+            let message = error.localizedDescription
+            return message.hasPrefix(url.path) && message.contains("line 1") && message.contains("more than 64 deep")
+        }
+    }
 }
