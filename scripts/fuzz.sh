@@ -48,7 +48,7 @@ crashes="$root/Fuzzing/Crashes/$target"
 mkdir -p "$corpus" "$crashes"
 log="$scratch/$target-$(date +%Y%m%d-%H%M%S).log"
 set +e
-"$scratch/release/$product" "$corpus" "$root/Fuzzing/Seeds/$target" \
+LSAN_OPTIONS="suppressions=$root/Fuzzing/lsan-suppressions.txt" "$scratch/release/$product" "$corpus" "$root/Fuzzing/Seeds/$target" \
     -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
     -artifact_prefix="$crashes/" -print_final_stats=1 "$@" 2>&1 | tee "$log" | grep -E '^(#[0-9]+.*(INITED|DONE|NEW)|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' | tail -n 40
 status=${PIPESTATUS[0]}
