@@ -20,6 +20,10 @@ public struct ConfigFile: Sendable {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw ModelError.missingFile(path: url.path, detail: "no config.json here (a Hugging Face checkpoint folder has one)")
         }
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        guard size <= ConfigLimits.configFileBytes else {
+            throw ModelError.invalidConfig(path: url.path, detail: "is \(size) bytes, more than the \(ConfigLimits.configFileBytes) slimtrace reads")
+        }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw ModelError.missingFile(path: url.path, detail: "cannot be read: \(error.localizedDescription)")

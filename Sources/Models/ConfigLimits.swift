@@ -13,4 +13,6 @@ public enum ConfigLimits {
     public static let tableSize = 1 << 28
     /// Parameters of the whole model: 10^13.
     public static let parameters = 10_000_000_000_000
+    /// Bytes of `config.json` (64 MiB; a real one is a few kilobytes), checked before it is read.
+    public static let configFileBytes = 64 << 20
 }

@@ -63,4 +63,16 @@ import Testing
         let json = Self.llama(["hidden_size": 1 << 20, "intermediate_size": 1 << 20, "num_attention_heads": 1, "num_hidden_layers": 100])
         #expect(Self.buildError(json).contains("more than \(ConfigLimits.parameters) parameters"))
     }
+
+    @Test func configFileLargerThanSixtyFourMiBIsRefusedBeforeReading() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("slimtrace-huge-config-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: 4 << 30)  // sparse: 4 GiB that take no disk space
+        try handle.close()
+        #expect(throws: ModelError.invalidConfig(path: url.path, detail: "is \(4 << 30) bytes, more than the \(ConfigLimits.configFileBytes) slimtrace reads")) {
+            try ConfigFile(url: url)
+        }
+    }
 }
