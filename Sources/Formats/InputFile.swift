@@ -120,6 +120,10 @@ struct JSONBatchParser {
         let message: String
     }
 
+    /// The deepest nesting of arrays read (a tensor's rank); the parser recurses once per level,
+    /// so a line of a million `[` must stop here rather than overflow the stack.
+    static let maximumRank = 64
+
     private let bytes: ArraySlice<UInt8>
     private var position: Int
 
@@ -211,6 +215,9 @@ struct JSONBatchParser {
         if byte == UInt8(ascii: "[") {
             if let leaf = collector.leafDepth, depth >= leaf {
                 throw raggedFailure(name: name)
+            }
+            guard depth < Self.maximumRank else {
+                throw Failure(message: "column \(column): \"\(name)\" nests arrays more than \(Self.maximumRank) deep")
             }
             collector.deepestArray = max(collector.deepestArray, depth)
             if collector.lengths.count <= depth { collector.lengths.append(contentsOf: repeatElement(nil, count: depth + 1 - collector.lengths.count)) }

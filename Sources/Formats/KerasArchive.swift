@@ -12,6 +12,11 @@ public struct KerasArchive: Sendable {
     /// `keras_version` from `metadata.json`, when the archive has one.
     public let kerasVersion: String?
 
+    /// The largest `config.json` read (64 MiB; a real model's is kilobytes to a few megabytes).
+    public static let configByteLimit: UInt64 = 64 << 20
+    /// The largest `metadata.json` read (1 MiB; a real one is a few dozen bytes).
+    public static let metadataByteLimit: UInt64 = 1 << 20
+
     /// Opens the archive at `url` and parses its `config.json`.
     public init(url: URL) throws {
         let path = url.path
@@ -31,13 +36,13 @@ public struct KerasArchive: Sendable {
             }
             throw KerasArchiveError.damagedArchive(path: path, detail: error.reason)
         }
-        guard let configData = try Self.read("config.json", from: archive) else {
+        guard let configData = try Self.read("config.json", from: archive, limit: Self.configByteLimit) else {
             let entries = archive.entries.map(\.name).sorted()
             throw KerasArchiveError.missingEntry(path: path, entry: "config.json", found: entries)
         }
         self.url = url
         model = try KerasModel(configJSON: configData, source: "\(path)/config.json")
-        if let metadata = try? Self.read("metadata.json", from: archive),
+        if let metadata = try? Self.read("metadata.json", from: archive, limit: Self.metadataByteLimit),
            let object = try? JSONSerialization.jsonObject(with: metadata) as? [String: Any] {
             kerasVersion = object["keras_version"] as? String
         } else {
@@ -45,11 +50,12 @@ public struct KerasArchive: Sendable {
         }
     }
 
-    /// The bytes of the file entry `name`, or nil when the archive has no such file.
-    private static func read(_ name: String, from archive: ZipArchive) throws -> Data? {
+    /// The bytes of the file entry `name` (at most `limit`), or nil when the archive has no such
+    /// file. The weights (`model.weights.h5`) are never extracted.
+    private static func read(_ name: String, from archive: ZipArchive, limit: UInt64) throws -> Data? {
         guard let entry = archive.entry(name), !entry.isDirectory else { return nil }
         do {
-            return try archive.contents(of: entry)
+            return try archive.contents(of: entry, limit: limit)
         } catch let error as ZipArchiveError {
             throw KerasArchiveError.unreadableEntry(path: archive.path, entry: name, detail: error.reason)
         }

@@ -130,6 +130,10 @@ struct SafetensorsHeader {
             throw invalid("tensor \"\(name)\" has data_offsets \(jsonText(info["data_offsets"] ?? NSNull())): expected [begin, end] with 0 <= begin <= end")
         }
         let byteRange = begin..<end
+        // Zero dimensions count as ones here: [0, 2^62, 2^62] holds no bytes, but its strides overflow.
+        guard Shape.checkedElementCount(shape) != nil else {
+            throw invalid("tensor \"\(name)\" has shape \(Shape.describe(shape)), too large to address")
+        }
         var bits = dtype.bitCount
         for dimension in shape {
             let (product, overflow) = bits.multipliedReportingOverflow(by: dimension)

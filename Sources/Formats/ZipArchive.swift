@@ -12,7 +12,10 @@ import Foundation
 /// archives, encrypted entries, compression methods other than stored (0) and deflate (8).
 ///
 /// Every offset and size read from the file is checked against the file's bounds before it is
-/// used, so a corrupt or truncated file gives an error, never an out-of-bounds read.
+/// used, so a corrupt or truncated file gives an error, never an out-of-bounds read. Extraction
+/// takes a cap on the entry's size (`limit`): an entry that declares more is refused before
+/// anything is allocated, and inflation stops at the declared size, so an entry whose headers
+/// under-declare it (a zip bomb) never produces more than the cap either.
 public struct ZipArchive: Sendable {
     /// One file or folder in the central directory.
     public struct Entry: Sendable, Equatable, Hashable {
@@ -95,17 +98,24 @@ public struct ZipArchive: Sendable {
         entries.first { $0.name == name }
     }
 
-    /// The extracted bytes of the entry called `name`.
-    public func contents(of name: String) throws -> Data {
+    /// The largest entry extracted when the caller names no cap (64 MiB).
+    public static let defaultEntryByteLimit: UInt64 = 64 << 20
+
+    /// The extracted bytes of the entry called `name`, at most `limit` bytes.
+    public func contents(of name: String, limit: UInt64 = defaultEntryByteLimit) throws -> Data {
         guard let entry = entry(name) else {
             throw ZipArchiveError.entryNotFound(path: path, entry: name, found: entries.map(\.name))
         }
-        return try contents(of: entry)
+        return try contents(of: entry, limit: limit)
     }
 
-    /// The extracted bytes of `entry` (one of `entries`), checked against its size and CRC-32.
-    public func contents(of entry: Entry) throws -> Data {
-        try storage.withBytes { bytes in
+    /// The extracted bytes of `entry` (one of `entries`), checked against its size and CRC-32; an
+    /// entry that declares more than `limit` bytes is an `entryTooLarge` error.
+    public func contents(of entry: Entry, limit: UInt64 = defaultEntryByteLimit) throws -> Data {
+        guard entry.uncompressedSize <= limit else {
+            throw ZipArchiveError.entryTooLarge(path: path, entry: entry.name, size: entry.uncompressedSize, limit: limit)
+        }
+        return try storage.withBytes { bytes in
             try Self.extract(entry, from: ZipBytes(bytes: bytes, path: path))
         }
     }
@@ -140,7 +150,8 @@ public struct ZipArchive: Sendable {
     }
 
     /// Raw-deflate decompression (no zlib or gzip header: window bits -15) of `input` into
-    /// exactly `entry.uncompressedSize` bytes.
+    /// exactly `entry.uncompressedSize` bytes: the output buffer has that size, and a stream that
+    /// would write past it is an error, whatever the headers declared.
     private static func inflate(_ input: UnsafeRawBufferPointer, entry: Entry, path: String) throws -> Data {
         func corrupt(_ detail: String) -> ZipArchiveError {
             .corruptEntry(path: path, entry: entry.name, detail: detail)

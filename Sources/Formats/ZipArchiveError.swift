@@ -23,13 +23,16 @@ public enum ZipArchiveError: Error, LocalizedError, Equatable {
     case crcMismatch(path: String, entry: String, expected: UInt32, actual: UInt32)
     /// No entry has this name.
     case entryNotFound(path: String, entry: String, found: [String])
+    /// The entry declares more bytes than the caller's cap on extraction.
+    case entryTooLarge(path: String, entry: String, size: UInt64, limit: UInt64)
 
     /// The archive the error is about.
     public var path: String {
         switch self {
         case let .unreadable(path, _), let .notZip(path, _), let .truncated(path, _), let .malformed(path, _),
              let .unsupported(path, _), let .unsupportedCompression(path, _, _), let .encrypted(path, _),
-             let .corruptEntry(path, _, _), let .crcMismatch(path, _, _, _), let .entryNotFound(path, _, _):
+             let .corruptEntry(path, _, _), let .crcMismatch(path, _, _, _), let .entryNotFound(path, _, _),
+             let .entryTooLarge(path, _, _, _):
             path
         }
     }
@@ -57,6 +60,8 @@ public enum ZipArchiveError: Error, LocalizedError, Equatable {
             "CRC mismatch for entry \(entry): the archive records \(Self.hex(expected)), the extracted bytes have \(Self.hex(actual))"
         case let .entryNotFound(_, entry, found):
             "no entry \(entry) (the archive holds: \(found.isEmpty ? "nothing" : found.joined(separator: ", ")))"
+        case let .entryTooLarge(_, entry, size, limit):
+            "entry \(entry) extracts to \(size) bytes, more than the \(limit)-byte limit for it"
         }
     }
 

@@ -1,3 +1,5 @@
+import Tensor
+
 /// One family of Hugging Face architectures (`bert`, `llama`, ...): which `model_type`s and
 /// classes it builds and how.
 public protocol Architecture {
@@ -49,6 +51,23 @@ public enum Architectures {
         }
         let prefix = family.basePrefix(modelType: config.modelType) + "."
         let savedFromBase = !parameterNames.isEmpty && !parameterNames.contains { $0.hasPrefix(prefix) }
-        return try family.build(className: savedFromBase ? family.classNames[0] : requested, config: config, parameterNames: parameterNames)
+        let model = try family.build(className: savedFromBase ? family.classNames[0] : requested, config: config, parameterNames: parameterNames)
+        try requireParameterCount(of: model, config: config)
+        return model
+    }
+
+    /// Throws unless the model (built from `config` with meta parameters) has at most
+    /// `ConfigLimits.parameters` parameters, counted with checked arithmetic.
+    static func requireParameterCount(of model: any TransformerModel, config: ConfigFile) throws {
+        var total = 0
+        for (names, parameter) in model.uniqueParameters() {
+            let count = Shape.checkedElementCount(parameter.shape)
+            let (sum, overflow) = total.addingReportingOverflow(count ?? .max)
+            guard count != nil, !overflow, sum <= ConfigLimits.parameters else {
+                throw ModelError.invalidConfig(path: config.url.path, detail:
+                    "the sizes and layer count describe more than \(ConfigLimits.parameters) parameters (reached at \(names[0]) \(Shape.describe(parameter.shape))), which no real model has")
+            }
+            total = sum
+        }
     }
 }

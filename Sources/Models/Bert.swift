@@ -139,11 +139,12 @@ public struct BertConfiguration: Codable, Sendable {
     /// supported activation, an encoder); errors name the file and the key.
     static func load(_ file: ConfigFile) throws -> BertConfiguration {
         let config = try file.decode(BertConfiguration.self)
-        try file.requirePositive(["vocab_size": config.vocabularySize, "hidden_size": config.hiddenSize,
-                                  "embedding_size": config.embeddingSize, "num_hidden_layers": config.layerCount,
-                                  "num_attention_heads": config.headCount, "intermediate_size": config.intermediateSize,
-                                  "max_position_embeddings": config.maxPositionEmbeddings, "type_vocab_size": config.typeVocabSize,
-                                  "num_labels": config.numLabels])
+        try file.requireTableSize(["vocab_size": config.vocabularySize, "max_position_embeddings": config.maxPositionEmbeddings,
+                                   "type_vocab_size": config.typeVocabSize])
+        try file.requirePositive(["hidden_size": config.hiddenSize, "embedding_size": config.embeddingSize,
+                                  "num_hidden_layers": config.layerCount, "num_attention_heads": config.headCount,
+                                  "intermediate_size": config.intermediateSize, "num_labels": config.numLabels])
+        try file.requireLayerCount("num_hidden_layers", config.layerCount)
         try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.headCount)
         try file.require(!config.isDecoder, "is_decoder", "must be false: slimtrace builds the \(config.family.classPrefix) encoder only")
         try file.require(config.positionEmbeddingType.map { $0 == "absolute" } ?? true, "position_embedding_type",

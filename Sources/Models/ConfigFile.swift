@@ -20,6 +20,10 @@ public struct ConfigFile: Sendable {
         guard FileReading.entryExists(url) else {
             throw ModelError.missingFile(path: url.path, detail: "no config.json here (a Hugging Face checkpoint folder has one)")
         }
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)[.size] as? Int) ?? 0
+        guard size <= ConfigLimits.configFileBytes else {
+            throw ModelError.invalidConfig(path: url.path, detail: "is \(size) bytes, more than the \(ConfigLimits.configFileBytes) slimtrace reads")
+        }
         try self.init(data: FileReading.data(of: url), url: url)
     }
 

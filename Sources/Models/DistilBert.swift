@@ -69,9 +69,10 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
         try file.requirePositive(["dim": config.dimension, "n_heads": config.headCount])
         try file.requireDivisible("dim", config.dimension, by: "n_heads", config.headCount)
         try file.requirePositive(["hidden_dim": config.hiddenDimension])
-        try file.requireNotNegative("n_layers", config.layerCount)
-        try file.requirePositive(["vocab_size": config.vocabularySize, "max_position_embeddings": config.maxPositionEmbeddings])
+        try file.requireLayerCount("n_layers", config.layerCount)
+        try file.requireTableSize(["vocab_size": config.vocabularySize, "max_position_embeddings": config.maxPositionEmbeddings])
         try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
+        try file.requirePositive(["num_labels": config.labelCount])
         return config
     }
 }

@@ -84,9 +84,10 @@ public struct GPT2Configuration: Codable, Sendable {
     /// Decodes `file` and checks the values the modules rely on.
     static func read(_ file: ConfigFile) throws -> GPT2Configuration {
         let config = try file.decode(GPT2Configuration.self)
-        try file.requirePositive(["vocab_size": config.vocabularySize, "n_positions": config.positions, "n_embd": config.embeddingDimension,
-                                  "n_head": config.heads, "n_inner": config.feedForwardDimension])
-        try file.requireNotNegative("n_layer", config.layers)
+        try file.requireTableSize(["vocab_size": config.vocabularySize, "n_positions": config.positions])
+        try file.requirePositive(["n_embd": config.embeddingDimension, "n_head": config.heads])
+        try file.requirePositive(["n_inner": config.feedForwardDimension])
+        try file.requireLayerCount("n_layer", config.layers)
         try file.requireDivisible("n_embd", config.embeddingDimension, by: "n_head", config.heads)
         try file.require(!config.addCrossAttention, "add_cross_attention", "must be false (GPT-2 as an encoder-decoder is not supported)")
         return config

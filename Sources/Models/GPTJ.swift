@@ -75,9 +75,10 @@ public struct GPTJConfiguration: Codable, Sendable {
     /// Decodes `file` and checks the values the modules rely on.
     static func read(_ file: ConfigFile) throws -> GPTJConfiguration {
         let config = try file.decode(GPTJConfiguration.self)
-        try file.requirePositive(["vocab_size": config.vocabularySize, "n_positions": config.positions, "n_embd": config.embeddingDimension,
-                                  "n_head": config.heads, "n_inner": config.feedForwardDimension, "rotary_dim": config.rotaryDimension])
-        try file.requireNotNegative("n_layer", config.layers)
+        try file.requireTableSize(["vocab_size": config.vocabularySize, "n_positions": config.positions])
+        try file.requirePositive(["n_embd": config.embeddingDimension, "n_head": config.heads, "rotary_dim": config.rotaryDimension])
+        try file.requirePositive(["n_inner": config.feedForwardDimension])
+        try file.requireLayerCount("n_layer", config.layers)
         try file.requireDivisible("n_embd", config.embeddingDimension, by: "n_head", config.heads)
         let headDimension = config.embeddingDimension / config.heads
         try file.require(config.rotaryDimension % 2 == 0 && config.rotaryDimension <= headDimension, "rotary_dim",

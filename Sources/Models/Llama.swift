@@ -146,13 +146,15 @@ public struct LlamaConfiguration: Codable, Sendable {
     /// Decodes `file` and checks that the sizes fit together, naming the offending key.
     public init(file: ConfigFile) throws {
         self = try file.decode(LlamaConfiguration.self)
-        try file.requirePositive(["vocab_size": vocabularySize, "hidden_size": hiddenSize, "intermediate_size": intermediateSize,
+        try file.requireTableSize(["vocab_size": vocabularySize])
+        try file.requirePositive(["hidden_size": hiddenSize, "intermediate_size": intermediateSize,
                                   "num_attention_heads": headCount, "num_key_value_heads": keyValueHeadCount])
-        try file.requireNotNegative("num_hidden_layers", layerCount)
+        try file.requireLayerCount("num_hidden_layers", layerCount)
         try file.require(headCount % keyValueHeadCount == 0, "num_key_value_heads",
                          "(\(keyValueHeadCount)) must divide num_attention_heads (\(headCount))")
         if let headDimensions {
             try file.require(headDimensions > 0 && headDimensions % 2 == 0, "head_dim", "must be positive and even (rotary pairs), got \(headDimensions)")
+            try file.requirePositive(["head_dim": headDimensions])
         } else {
             try file.require(hiddenSize % headCount == 0, "hidden_size",
                              "(\(hiddenSize)) must be divisible by num_attention_heads (\(headCount)) when head_dim is absent")

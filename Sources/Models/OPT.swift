@@ -80,10 +80,10 @@ public struct OPTConfiguration: Codable, Sendable {
     /// Decodes `file` and checks the values the modules rely on.
     static func read(_ file: ConfigFile) throws -> OPTConfiguration {
         let config = try file.decode(OPTConfiguration.self)
-        try file.requirePositive(["vocab_size": config.vocabularySize, "hidden_size": config.hiddenSize, "ffn_dim": config.ffnDimension,
-                                  "max_position_embeddings": config.maxPositionEmbeddings, "num_attention_heads": config.attentionHeads,
-                                  "word_embed_proj_dim": config.embeddingDimension])
-        try file.requireNotNegative("num_hidden_layers", config.hiddenLayers)
+        try file.requireTableSize(["vocab_size": config.vocabularySize, "max_position_embeddings": config.maxPositionEmbeddings])
+        try file.requirePositive(["hidden_size": config.hiddenSize, "ffn_dim": config.ffnDimension,
+                                  "num_attention_heads": config.attentionHeads, "word_embed_proj_dim": config.embeddingDimension])
+        try file.requireLayerCount("num_hidden_layers", config.hiddenLayers)
         try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.attentionHeads)
         try file.require(config.layerNormElementwiseAffine, "layer_norm_elementwise_affine",
                          "must be true (LayerNorm without weight and bias is not supported)")

@@ -81,12 +81,17 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
         try file.requirePositive(["hidden_size": config.hiddenSize, "num_attention_heads": config.attentionHeadCount])
         try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.attentionHeadCount)
         try file.requirePositive(["intermediate_size": config.intermediateSize])
-        try file.requireNotNegative("num_hidden_layers", config.layerCount)
+        try file.requireLayerCount("num_hidden_layers", config.layerCount)
         try file.requirePositive(["num_channels": config.channelCount, "patch_size": config.patchSize])
+        try file.requireProduct(["num_channels": config.channelCount, "patch_size": config.patchSize, "patch_size": config.patchSize],
+                                atMost: ConfigLimits.width, "values per patch")
         try file.require(config.imageSize >= config.patchSize && config.imageSize % config.patchSize == 0, "image_size",
                          "(\(config.imageSize)) must be a positive multiple of patch_size (\(config.patchSize))")
-        try file.require((config.poolerOutputSize ?? 1) > 0, "pooler_output_size", "must be positive, got \(config.poolerOutputSize ?? 0)")
+        try file.requireTableSize(["image_size": config.imageSize])
+        let side = config.imageSize / config.patchSize
+        try file.requireProduct(["image_size / patch_size": side, "image_size / patch_size": side], atMost: ConfigLimits.tableSize, "patches")
         try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
+        try file.requirePositive(["num_labels": config.labelCount, "pooler_output_size": config.poolerOutputSize ?? 1])
         return config
     }
 }

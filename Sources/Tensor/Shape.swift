@@ -8,6 +8,22 @@ public enum Shape {
         return count
     }
 
+    /// The number of elements of a shape read from a file, or nil when a dimension is negative or
+    /// the shape cannot be addressed: the product of its dimensions (zeros counted as ones, as
+    /// `contiguousStrides` counts them) overflows `Int`.
+    public static func checkedElementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        var span = 1
+        for dim in shape {
+            guard dim >= 0 else { return nil }
+            let (nextSpan, overflow) = span.multipliedReportingOverflow(by: Swift.max(dim, 1))
+            guard !overflow else { return nil }
+            span = nextSpan
+            count *= dim
+        }
+        return count
+    }
+
     /// Row-major strides, in elements, of a contiguous tensor with this shape.
     public static func contiguousStrides(_ shape: [Int]) -> [Int] {
         var strides = [Int](repeating: 1, count: shape.count)

@@ -5,6 +5,7 @@
   end of central directory record).
 - streamed.zip: deflated entries written to an unseekable stream, so every local header has
   zero sizes and CRC and the real ones follow the data in a data descriptor (flag bit 3).
+- zeros-1MiB.deflate: a MiB of zeros as a raw deflate stream ended by a full flush (tiled by tests).
 - expected.json: every entry's name, compression method, size, CRC-32 and contents (base64).
 """
 import base64, io, json, random, zipfile, zlib
@@ -81,3 +82,9 @@ expected = {
 with open("expected.json", "w") as out:
     json.dump(expected, out, indent=1, ensure_ascii=True)
     out.write("\n")
+
+# zeros-1MiB.deflate: one MiB of zeros, raw deflate, ended by a full flush (no final block), so the
+# tests tile it into a stream of any size (a zip bomb) and close it with a final empty block.
+squeezer = zlib.compressobj(9, zlib.DEFLATED, -15)
+with open("zeros-1MiB.deflate", "wb") as out:
+    out.write(squeezer.compress(bytes(1 << 20)) + squeezer.flush(zlib.Z_FULL_FLUSH))
