@@ -32,6 +32,7 @@ public enum Architectures {
         [BertArchitecture.self, RobertaArchitecture.self, ElectraArchitecture.self,
          OPTFamily.self, GPT2Family.self, GPTJFamily.self,
          LlamaArchitecture.self, MistralArchitecture.self, Qwen2Architecture.self,
+         Qwen3Architecture.self, Gemma2Architecture.self, Gemma3TextArchitecture.self, Olmo2Architecture.self,
          DistilBertArchitecture.self, ViTArchitecture.self]
     }
 

@@ -34,16 +34,24 @@ enum DecoderOnly {
     /// key/value head for its group, Hugging Face's `repeat_kv`), returned as
     /// `[batch, length, heads · headDim]` for the output projection (transposed back, heads merged,
     /// contiguous). `window` (bool `[length, length]`, true where a key is older than the layer's
-    /// sliding window) is masked out like the future and the padding. The dropout on the
-    /// probabilities is recorded with p = 0, as in evaluation mode.
-    static func attention(query: Tensor, key: Tensor, value: Tensor, mask: AttentionMask, scaling: Float, window: Tensor? = nil) throws -> Tensor {
+    /// sliding window) is masked out like the future and the padding. With `softcap` (Gemma 2's
+    /// `attn_logit_softcapping`) the scaled scores are soft-capped before masking. The dropout on
+    /// the probabilities is recorded with p = 0, as in evaluation mode.
+    static func attention(query: Tensor, key: Tensor, value: Tensor, mask: AttentionMask, scaling: Float,
+                          softcap: Float? = nil, window: Tensor? = nil) throws -> Tensor {
         let (batch, length) = (query.shape[0], query.shape[2])
         let keys = try repeatKeyValueHeads(key, toMatch: query), values = try repeatKeyValueHeads(value, toMatch: query)
-        let scores = try query.matmul(keys.transpose(-1, -2)).mul(scaling)
+        let scaled = try query.matmul(keys.transpose(-1, -2)).mul(scaling)
+        let scores = try softcap.map { try Self.softcap(scaled, $0) } ?? scaled
         let windowed = try window.map { try scores.maskedFill($0, value: -.greatestFiniteMagnitude) } ?? scores
         let probabilities = try mask.apply(to: windowed).softmax().dropout(probability: 0)
         let context = try probabilities.matmul(values).transpose(1, 2).contiguous()
         return try context.reshape([batch, length, -1]).contiguous()
+    }
+
+    /// `cap · tanh(x / cap)`: Gemma's soft-capping of attention scores and final logits.
+    static func softcap(_ x: Tensor, _ cap: Float) throws -> Tensor {
+        try x.div(cap).tanh().mul(cap)
     }
 
     /// Hugging Face's `repeat_kv`: each key/value head repeated for its group of query heads

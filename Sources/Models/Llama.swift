@@ -1,6 +1,4 @@
-import Foundation
 import NN
-import Tensor
 
 // The LLaMA family: LLaMA (1–3), Mistral and Qwen2 share one implementation. They differ in class
 // names, in which projections have biases (Qwen2: q/k/v; LLaMA: `attention_bias`, `mlp_bias`) and in
@@ -17,34 +15,6 @@ public enum LlamaVariant: String, Codable, Sendable, CaseIterable {
         case .mistral: "Mistral"
         case .qwen2: "Qwen2"
         }
-    }
-}
-
-/// `rope_parameters` (transformers 5) or the legacy `rope_scaling` object (transformers 4).
-public struct LlamaRopeParameters: Codable, Sendable {
-    /// `rope_type`: `default`, `linear`, `llama3`, ... (legacy configs say `type`).
-    public var ropeType: String?
-    /// The legacy spelling of `rope_type`.
-    public var type: String?
-    /// `rope_theta`, when given here rather than at the top level.
-    public var ropeTheta: Double?
-    /// `factor` (linear and LLaMA 3 scaling).
-    public var factor: Double?
-    /// `low_freq_factor` (LLaMA 3).
-    public var lowFreqFactor: Double?
-    /// `high_freq_factor` (LLaMA 3).
-    public var highFreqFactor: Double?
-    /// `original_max_position_embeddings` (LLaMA 3; defaults to `max_position_embeddings`).
-    public var originalMaxPositionEmbeddings: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case ropeType = "rope_type"
-        case type
-        case ropeTheta = "rope_theta"
-        case factor
-        case lowFreqFactor = "low_freq_factor"
-        case highFreqFactor = "high_freq_factor"
-        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
     }
 }
 
@@ -76,9 +46,9 @@ public struct LlamaConfiguration: Codable, Sendable {
     /// Top-level `rope_theta` (transformers 4).
     public var ropeTheta: Double?
     /// `rope_parameters` (transformers 5).
-    public var ropeParameters: LlamaRopeParameters?
+    public var ropeParameters: RopeParameters?
     /// Legacy `rope_scaling`; takes precedence over `rope_parameters`, as in transformers.
-    public var ropeScaling: LlamaRopeParameters?
+    public var ropeScaling: RopeParameters?
     /// LLaMA only: biases on q/k/v/o.
     public var attentionBias: Bool
     /// LLaMA only: biases on the MLP projections.
@@ -132,8 +102,8 @@ public struct LlamaConfiguration: Codable, Sendable {
         rmsNormEps = try container.decodeIfPresent(Double.self, forKey: .rmsNormEps) ?? 1e-6
         maxPositionEmbeddings = try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
         ropeTheta = try container.decodeIfPresent(Double.self, forKey: .ropeTheta)
-        ropeParameters = try container.decodeIfPresent(LlamaRopeParameters.self, forKey: .ropeParameters)
-        ropeScaling = try container.decodeIfPresent(LlamaRopeParameters.self, forKey: .ropeScaling)
+        ropeParameters = try container.decodeIfPresent(RopeParameters.self, forKey: .ropeParameters)
+        ropeScaling = try container.decodeIfPresent(RopeParameters.self, forKey: .ropeScaling)
         attentionBias = try container.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false
         mlpBias = try container.decodeIfPresent(Bool.self, forKey: .mlpBias) ?? false
         tieWordEmbeddings = try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
@@ -198,228 +168,24 @@ public struct LlamaConfiguration: Codable, Sendable {
         }
     }
 
-    /// The Hugging Face class name of a family module (`suffix` `Attention` gives `Qwen2Attention`).
-    func typeName(_ suffix: String) -> String { variant.classPrefix + suffix }
-}
-
-/// The rotary inverse frequencies a config asks for (`rope_parameters`, or `rope_theta` and
-/// `rope_scaling`), as Hugging Face's `ROPE_INIT_FUNCTIONS` compute them: `default`, `linear` and
-/// `llama3` are supported. Another type is accepted, so that meta (shape-only) runs work, but its
-/// frequencies are an error that a real forward pass throws.
-struct LlamaRotaryFrequencies {
-    /// One frequency per rotated pair (`head_dim / 2`), or why they cannot be computed.
-    let inverseFrequencies: Result<[Double], ModelError>
-
-    static let supportedTypes = ["default", "linear", "llama3"]
-
-    init(config: LlamaConfiguration, file: ConfigFile) throws {
-        let parameters = config.ropeScaling ?? config.ropeParameters ?? LlamaRopeParameters()
-        let type = parameters.ropeType ?? parameters.type ?? "default"
-        inverseFrequencies = try Self.frequencies(type: type, parameters: parameters, config: config, file: file)
+    /// The rotary frequencies `rope_scaling` (legacy, taking precedence as in transformers) or
+    /// `rope_parameters` ask for.
+    func rotaryFrequencies(file: ConfigFile) throws -> RotaryFrequencies {
+        try RotaryFrequencies(ropeScaling ?? ropeParameters ?? RopeParameters(), key: ropeScaling != nil ? "rope_scaling" : "rope_parameters",
+                              theta: ropeTheta ?? 10_000, headSize: headDim, maxPositionEmbeddings: maxPositionEmbeddings, file: file)
     }
 
-    private static func frequencies(type: String, parameters: LlamaRopeParameters, config: LlamaConfiguration,
-                                     file: ConfigFile) throws -> Result<[Double], ModelError> {
-        let key = config.ropeScaling != nil ? "rope_scaling" : "rope_parameters"
-        let theta = parameters.ropeTheta ?? config.ropeTheta ?? 10_000
-        let dimension = config.headDim
-        let base = stride(from: 0, to: dimension, by: 2).map { 1 / Foundation.pow(theta, Double($0) / Double(dimension)) }
-        func required<T>(_ value: T?, _ name: String) throws -> T {
-            guard let value else { throw ModelError.invalidConfig(path: file.url.path, detail: "\"\(key).\(name)\" is required for rope type \"\(type)\"") }
-            return value
-        }
-        switch type {
-        case "default":
-            return .success(base)
-        case "linear":
-            let factor = try required(parameters.factor, "factor")
-            return .success(base.map { $0 / factor })
-        case "llama3":
-            let factor = try required(parameters.factor, "factor")
-            let low = try required(parameters.lowFreqFactor, "low_freq_factor")
-            let high = try required(parameters.highFreqFactor, "high_freq_factor")
-            let context = Double(try required(parameters.originalMaxPositionEmbeddings ?? config.maxPositionEmbeddings, "original_max_position_embeddings"))
-            try file.require(high > low, "\(key).high_freq_factor", "(\(high)) must exceed low_freq_factor (\(low))")
-            return .success(base.map { frequency in
-                let wavelength = 2 * Double.pi / frequency
-                if wavelength < context / high { return frequency }
-                if wavelength > context / low { return frequency / factor }
-                let smooth = (context / wavelength - low) / (high - low)
-                return (1 - smooth) * frequency / factor + smooth * frequency
-            })
-        default:
-            return .failure(.invalidConfig(path: file.url.path, detail:
-                "rope_scaling type \"\(type)\" is not supported for computing (supported: \(supportedTypes.joined(separator: ", "))); only a meta (shape-only) run can use this config"))
-        }
-    }
-}
-
-/// Rotary position embedding tables (`LlamaRotaryEmbedding`, ...): cos and sin for positions `0..<S`.
-final class LlamaRotaryEmbedding: Module {
-    let frequencies: LlamaRotaryFrequencies
-    let headDim: Int
-
-    init(_ config: LlamaConfiguration, frequencies: LlamaRotaryFrequencies) {
-        self.frequencies = frequencies
-        headDim = config.headDim
-        super.init(typeName: config.typeName("RotaryEmbedding"))
-    }
-
-    /// The tables for the positions of `x` `[batch, length, hidden]`. A meta run needs only their
-    /// shapes, so an unsupported rope type fails only when the tables must hold values.
-    func callAsFunction(_ x: Tensor) throws -> (cos: Tensor, sin: Tensor) {
-        try scoped {
-            let values: [Double]
-            switch frequencies.inverseFrequencies {
-            case let .success(computed): values = computed
-            case let .failure(error):
-                guard x.isMeta else { throw error }
-                values = Array(repeating: 0, count: headDim / 2)
-            }
-            return try Tensor.rotaryTables(length: x.shape[1], inverseFrequencies: values, style: .halfRotation, meta: x.isMeta)
-        }
-    }
-}
-
-/// The gated feed-forward block (`LlamaMLP`, ...): `down(act(gate(x)) · up(x))`.
-final class LlamaMLP: Module {
-    @ModuleInfo(key: "gate_proj") var gateProj: Linear
-    @ModuleInfo(key: "up_proj") var upProj: Linear
-    @ModuleInfo(key: "down_proj") var downProj: Linear
-    @ModuleInfo(key: "act_fn") var actFn: Activation
-
-    init(_ config: LlamaConfiguration) {
-        super.init(typeName: config.typeName("MLP"))
-        let bias = config.mlpProjectionBias
-        gateProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.intermediateSize, bias: bias)
-        upProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.intermediateSize, bias: bias)
-        downProj = Linear(inFeatures: config.intermediateSize, outFeatures: config.hiddenSize, bias: bias)
-        actFn = Activation(config.hiddenAct)
-    }
-
-    func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try scoped {
-            let gate = try actFn(gateProj(x))
-            return try downProj(gate * upProj(x))
-        }
-    }
-}
-
-/// Causal self-attention with rotary positions and grouped key/value heads (`LlamaAttention`, ...),
-/// computed by `DecoderOnly.attention`. Head counts come from the projections' sizes, so a
-/// checkpoint with heads removed still runs.
-final class LlamaAttention: Module {
-    let headDim: Int
-    let scaling: Float
-    @ModuleInfo(key: "q_proj") var qProj: Linear
-    @ModuleInfo(key: "k_proj") var kProj: Linear
-    @ModuleInfo(key: "v_proj") var vProj: Linear
-    @ModuleInfo(key: "o_proj") var oProj: Linear
-
-    init(_ config: LlamaConfiguration) {
-        headDim = config.headDim
-        scaling = Float(1 / Double(config.headDim).squareRoot())
-        super.init(typeName: config.typeName("Attention"))
-        let qkvBias = config.queryKeyValueBias
-        qProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.headCount * headDim, bias: qkvBias)
-        kProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.keyValueHeadCount * headDim, bias: qkvBias)
-        vProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.keyValueHeadCount * headDim, bias: qkvBias)
-        oProj = Linear(inFeatures: config.headCount * headDim, outFeatures: config.hiddenSize, bias: config.outputProjectionBias)
-    }
-
-    /// `x` `[batch, length, hidden]`; `window` as `DecoderOnly.attention` takes it.
-    func callAsFunction(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), mask: DecoderOnly.AttentionMask, window: Tensor?) throws -> Tensor {
-        try scoped {
-            let batch = x.shape[0], length = x.shape[1]
-            func heads(_ projected: Tensor) throws -> Tensor {
-                try projected.view([batch, length, -1, headDim]).transpose(1, 2)
-            }
-            let query = try heads(qProj(x)), key = try heads(kProj(x)), value = try heads(vProj(x))
-            let context = try DecoderOnly.attention(query: query.rotary(cos: rotary.cos, sin: rotary.sin, style: .halfRotation),
-                                                    key: key.rotary(cos: rotary.cos, sin: rotary.sin, style: .halfRotation),
-                                                    value: value, mask: mask, scaling: scaling, window: window)
-            return try oProj(context)
-        }
-    }
-}
-
-/// One transformer block (`LlamaDecoderLayer`, ...): pre-norm attention and MLP, each with a residual.
-final class LlamaDecoderLayer: Module {
-    /// The attention window of this layer (nil: full causal attention).
-    let slidingWindow: Int?
-    @ModuleInfo(key: "self_attn") var selfAttn: LlamaAttention
-    @ModuleInfo(key: "mlp") var mlp: LlamaMLP
-    @ModuleInfo(key: "input_layernorm") var inputLayernorm: RMSNorm
-    @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayernorm: RMSNorm
-
-    init(_ config: LlamaConfiguration, index: Int) {
-        slidingWindow = config.slidingWindow(layer: index)
-        super.init(typeName: config.typeName("DecoderLayer"))
-        selfAttn = LlamaAttention(config)
-        mlp = LlamaMLP(config)
-        inputLayernorm = RMSNorm(dimension: config.hiddenSize, eps: config.rmsNormEps, typeName: config.typeName("RMSNorm"))
-        postAttentionLayernorm = RMSNorm(dimension: config.hiddenSize, eps: config.rmsNormEps, typeName: config.typeName("RMSNorm"))
-    }
-
-    func callAsFunction(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), mask: DecoderOnly.AttentionMask, window: Tensor?) throws -> Tensor {
-        try scoped {
-            let attended = try x + selfAttn(inputLayernorm(x), rotary: rotary, mask: mask, window: window)
-            return try attended + mlp(postAttentionLayernorm(attended))
-        }
-    }
-}
-
-/// The base model (`LlamaModel`, `MistralModel`, `Qwen2Model`): token embedding, decoder layers,
-/// final norm; returns `last_hidden_state` `[batch, length, hidden]`.
-public final class LlamaModel: Module, DecoderOnlyModel {
-    @ModuleInfo(key: "embed_tokens") var embedTokens: Embedding
-    @ModuleInfo(key: "layers") var layers: ModuleList<LlamaDecoderLayer>
-    @ModuleInfo(key: "norm") var norm: RMSNorm
-    @ModuleInfo(key: "rotary_emb") var rotaryEmb: LlamaRotaryEmbedding
-
-    init(_ config: LlamaConfiguration, frequencies: LlamaRotaryFrequencies) {
-        super.init(typeName: config.typeName("Model"))
-        embedTokens = Embedding(count: config.vocabularySize, dimension: config.hiddenSize)
-        layers = ModuleList((0..<config.layerCount).map { LlamaDecoderLayer(config, index: $0) })
-        norm = RMSNorm(dimension: config.hiddenSize, eps: config.rmsNormEps, typeName: config.typeName("RMSNorm"))
-        rotaryEmb = LlamaRotaryEmbedding(config, frequencies: frequencies)
-    }
-
-    /// The last hidden state for token ids `[batch, length]` and an optional `[batch, length]`
-    /// attention mask (1 = token, 0 = padding; absent = no padding). Positions are `0..<length`.
-    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
-        try scoped {
-            var hidden = try embedTokens(inputIds)
-            let length = inputIds.shape[1], meta = hidden.isMeta
-            let mask = try DecoderOnly.AttentionMask(length: length, attentionMask: attentionMask, meta: meta)
-            var windowMasks: [Int: Tensor] = [:]
-            for window in Set(layers.items.compactMap(\.slidingWindow)).sorted() where length > window {
-                windowMasks[window] = try Tensor.slidingWindowMask(queryLength: length, keyLength: length, window: window, meta: meta)
-            }
-            let rotary = try rotaryEmb(hidden)
-            for layer in layers.items {
-                hidden = try layer(hidden, rotary: rotary, mask: mask, window: layer.slidingWindow.flatMap { windowMasks[$0] })
-            }
-            return try norm(hidden)
-        }
-    }
-}
-
-/// The causal language model (`LlamaForCausalLM`, ...): the base model and `lm_head`, tied to the
-/// embedding table when `tie_word_embeddings` is true. Returns logits `[batch, length, vocab]`.
-public final class LlamaForCausalLM: Module, DecoderOnlyModel {
-    @ModuleInfo(key: "model") var model: LlamaModel
-    @ModuleInfo(key: "lm_head") var lmHead: Linear
-
-    init(_ config: LlamaConfiguration, frequencies: LlamaRotaryFrequencies) {
-        super.init(typeName: config.typeName("ForCausalLM"))
-        model = LlamaModel(config, frequencies: frequencies)
-        lmHead = .languageModelHead(over: model.embedTokens, tied: config.tieWordEmbeddings)
-    }
-
-    /// Logits `[batch, length, vocab]`.
-    func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
-        try scoped { try lmHead(model(inputIds: inputIds, attentionMask: attentionMask)) }
+    /// The shared rotary decoder this config describes.
+    func spec(file: ConfigFile) throws -> RotaryDecoderSpec {
+        RotaryDecoderSpec(
+            classPrefix: variant.classPrefix, baseModelName: variant.classPrefix + "Model",
+            vocabularySize: vocabularySize, hiddenSize: hiddenSize, intermediateSize: intermediateSize,
+            headCount: headCount, keyValueHeadCount: keyValueHeadCount, headSize: headDim,
+            activation: hiddenAct, rmsNormEps: rmsNormEps,
+            queryKeyValueBias: queryKeyValueBias, outputProjectionBias: outputProjectionBias, mlpBias: mlpProjectionBias,
+            attentionScaling: 1 / Double(headDim).squareRoot(), tieWordEmbeddings: tieWordEmbeddings,
+            rotaryFrequencies: [try rotaryFrequencies(file: file)],
+            layers: (0..<layerCount).map { (slidingWindow(layer: $0), 0) })
     }
 }
 
@@ -435,13 +201,7 @@ extension LlamaFamilyArchitecture {
     public static func basePrefix(modelType: String) -> String { "model" }
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
-        let config = try LlamaConfiguration(file: file)
-        let frequencies = try LlamaRotaryFrequencies(config: config, file: file)
-        switch className {
-        case classNames[0]: return LlamaModel(config, frequencies: frequencies)
-        case classNames[1]: return LlamaForCausalLM(config, frequencies: frequencies)
-        default: throw ModelError.unsupportedArchitecture(className, modelType: file.modelType, supported: classNames)
-        }
+        try LlamaConfiguration(file: file).spec(file: file).build(className: className, classNames: classNames, config: file)
     }
 }
 

@@ -11,13 +11,14 @@ public struct ActivationName: Codable, Sendable, Equatable {
 
     public static let gelu = ActivationName(name: "gelu", function: .gelu, typeName: "GELUActivation")
     public static let geluNew = ActivationName(name: "gelu_new", function: .geluTanh, typeName: "NewGELUActivation")
+    public static let geluPytorchTanh = ActivationName(name: "gelu_pytorch_tanh", function: .geluTanh, typeName: "GELUTanh")
     public static let silu = ActivationName(name: "silu", function: .silu, typeName: "SiLUActivation")
     public static let relu = ActivationName(name: "relu", function: .relu, typeName: "ReLU")
     public static let tanh = ActivationName(name: "tanh", function: .tanh, typeName: "Tanh")
 
     /// Every supported name, in the order error messages list them.
     public static let supported: [ActivationName] = [
-        gelu, geluNew, ActivationName(name: "gelu_pytorch_tanh", function: .geluTanh, typeName: "PytorchGELUTanh"),
+        gelu, geluNew, geluPytorchTanh,
         silu, ActivationName(name: "swish", function: .silu, typeName: "SiLUActivation"),
         relu, tanh, ActivationName(name: "sigmoid", function: .sigmoid, typeName: "Sigmoid"),
     ]

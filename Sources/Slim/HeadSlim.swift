@@ -1,6 +1,7 @@
 import NN
 import Searchers
 import Tensor
+import Tracer
 
 /// Removes the zeroed heads of one attention block (INC's `MHACompression`, extended to grouped-
 /// query attention and fused qkv). A query head goes when its rows in q, k and v and its columns in
@@ -12,11 +13,14 @@ import Tensor
 /// - Fused qkv (GPT-2's `c_attn`, `Conv1D [in, (heads + 2·kv heads)·head size]`, laid out
 ///   `[q | k | v]`): the head's channels are cut inside each of the three parts.
 /// - A block never loses every head: when all are zero, the highest-index group stays.
+/// - A block whose q, k or v output is normalised over more than one head (OLMo 2's `q_norm` and
+///   `k_norm` over the whole projection) keeps its heads: removing zero heads would change the
+///   mean square every remaining head is divided by, and no exact compensation fits the config.
 ///
 /// The head geometry (heads, key/value heads, head size) comes from the finding, which read it
 /// from the traced attention matmuls; without it the block is skipped.
 enum HeadSlim {
-    static func apply(_ finding: AttentionFinding, in model: Module) throws -> SlimOutcome {
+    static func apply(_ finding: AttentionFinding, in model: Module, trace: TraceSearcher) throws -> SlimOutcome {
         let modules = finding.qkv + finding.ffn
         func skip(_ reason: String) -> SlimOutcome {
             .skipped(SkippedFinding(kind: .heads, modules: modules, reason: reason))
@@ -27,6 +31,10 @@ enum HeadSlim {
         }
         guard heads % keyValueHeads == 0 else { return skip("\(keyValueHeads) key/value heads do not divide \(heads) heads") }
         guard finding.ffn.count == 1 else { return skip("no single output projection") }
+        if let norm = normalisationAcrossHeads(of: finding.qkv, headSize: size, trace: trace) {
+            return skip("\(norm.path) normalises \(norm.projection)'s output over all heads (\(norm.width) channels): "
+                        + "removing a head would change the normalisation of the others")
+        }
         let output = try Projection(path: finding.ffn[0], in: model)
         let qkv = try finding.qkv.map { try Projection(path: $0, in: model) }
         let (queryWidth, keyValueWidth) = (heads * size, keyValueHeads * size)
@@ -103,5 +111,27 @@ enum HeadSlim {
             keyValueHeadsBefore: grouped ? keyValueHeads : nil, keyValueHeadsAfter: grouped ? keptGroups.count : nil,
             removedKeyValueHeads: grouped ? removedGroups : nil,
             tensors: tensors, parametersRemoved: tensors.reduce(0) { $0 + $1.removedElements }, flopsSaved: 0))
+    }
+
+    /// The first norm that reads a q/k/v projection's output (through reshapes and transposes)
+    /// over more than `headSize` channels, with its module path, the projection and the width.
+    private static func normalisationAcrossHeads(of qkv: [String], headSize: Int, trace: TraceSearcher)
+        -> (path: String, projection: String, width: Int)? {
+        let graph = trace.graph
+        let layout: Set<Op> = [.reshape, .transpose, .permute, .contiguous]
+        for node in trace.linearNodes where qkv.contains(node.scope?.path ?? "") {
+            var pending = node.outputs
+            while let value = pending.popLast() {
+                for user in graph.users(of: value).map({ graph.nodes[$0] }) {
+                    if user.runs([.rmsNorm, .layerNorm]), user.inputs.first == value {
+                        let width = graph.values[value].shape.last ?? 0
+                        if width > headSize { return (user.scope?.path ?? "a norm", node.scope?.path ?? "", width) }
+                    } else if user.runs(layout) {
+                        pending += user.outputs
+                    }
+                }
+            }
+        }
+        return nil
     }
 }

@@ -63,7 +63,7 @@ public struct ModelSlimmer {
         }
         if options.heads {
             for finding in SelfMHASearcher(trace: trace).search() {
-                record(try HeadSlim.apply(finding, in: model))
+                record(try HeadSlim.apply(finding, in: model, trace: trace))
             }
         }
 

@@ -209,7 +209,7 @@ import Tracer
 
     @Test func llama3RopeScalingKeepsHighFrequenciesDividesLowOnesAndSmoothsBetween() throws {
         let file = try Self.config(Self.llama70B)
-        let frequencies = try LlamaRotaryFrequencies(config: LlamaConfiguration(file: file), file: file)
+        let frequencies = try LlamaConfiguration(file: file).rotaryFrequencies(file: file)
         let values = try frequencies.inverseFrequencies.get()
         #expect(values.count == 64)
         // Hugging Face's _compute_llama3_parameters for theta 500000, head 128, factor 8, low 1, high 4, context 8192.
@@ -225,8 +225,8 @@ import Tracer
     @Test func legacyRopeThetaAndTransformers5RopeParametersGiveTheSameFrequencies() throws {
         let legacy = try Self.config(of: "llama", changing: ["rope_parameters": NSNull(), "rope_theta": 500000.0])
         let current = try Self.config(of: "llama", changing: ["rope_parameters": ["rope_type": "default", "rope_theta": 500000.0]])
-        let a = try LlamaRotaryFrequencies(config: LlamaConfiguration(file: legacy), file: legacy).inverseFrequencies.get()
-        let b = try LlamaRotaryFrequencies(config: LlamaConfiguration(file: current), file: current).inverseFrequencies.get()
+        let a = try LlamaConfiguration(file: legacy).rotaryFrequencies(file: legacy).inverseFrequencies.get()
+        let b = try LlamaConfiguration(file: current).rotaryFrequencies(file: current).inverseFrequencies.get()
         #expect(a == b)
         #expect(a[1] == 1 / pow(500000.0, 2.0 / 16))
     }

@@ -142,4 +142,62 @@ import TestFixtures
         print("electra (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
         #expect(difference <= 1e-5)
     }
+
+    /// Zeroes half of every feed-forward channel pair (`down_proj` columns 0, 2, 4...) and the last
+    /// key/value group (kv head 1 with query heads 2 and 3, 16 channels each) in both layers of a
+    /// rotary decoder fixture (hidden 64, 4 heads over 2 key/value heads, intermediate 128).
+    static func prunedRotaryDecoder(_ fixture: String) throws -> URL {
+        try SlimTestSupport.prunedCopy(of: fixture) { tensors in
+            for layer in 0..<2 {
+                let prefix = "model.layers.\(layer)."
+                SlimTestSupport.zeroColumns(&tensors[prefix + "mlp.down_proj.weight"]!, Array(stride(from: 0, to: 128, by: 2)))
+                SlimTestSupport.zeroRows(&tensors[prefix + "self_attn.q_proj.weight"]!, SlimTestSupport.headChannels([2, 3], size: 16))
+                SlimTestSupport.zeroRows(&tensors[prefix + "self_attn.k_proj.weight"]!, SlimTestSupport.headChannels([1], size: 16))
+                SlimTestSupport.zeroRows(&tensors[prefix + "self_attn.v_proj.weight"]!, SlimTestSupport.headChannels([1], size: 16))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "self_attn.o_proj.weight"]!, SlimTestSupport.headChannels([2, 3], size: 16))
+            }
+        }
+    }
+
+    @Test func gemma3PerHeadQueryKeyNormsStayWholeWhileWholeGroupsAndChannelsGo() throws {
+        let pruned = try Self.prunedRotaryDecoder("gemma3_text")
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "gemma3_text")
+        defer { try? FileManager.default.removeItem(at: output) }
+
+        let shapes = try SlimTestSupport.shapes(output)
+        for layer in 0..<2 {
+            let prefix = "model.layers.\(layer)."
+            #expect(shapes[prefix + "self_attn.q_proj.weight"] == [32, 64] && shapes[prefix + "self_attn.k_proj.weight"] == [16, 64])
+            #expect(shapes[prefix + "self_attn.o_proj.weight"] == [64, 32])
+            #expect(shapes[prefix + "self_attn.q_norm.weight"] == [16] && shapes[prefix + "self_attn.k_norm.weight"] == [16])
+            #expect(shapes[prefix + "mlp.gate_proj.weight"] == [64, 64] && shapes[prefix + "mlp.down_proj.weight"] == [64, 64])
+        }
+        // Per layer: 64 channels of gate, up (64 wide) and down; q 32 rows, k and v 16 rows, o 32 columns, of 64.
+        #expect(report.parametersRemoved == 2 * (3 * 64 * 64 + (32 + 16 + 16 + 32) * 64))
+        #expect(report.changes.filter { $0.kind == .heads }.map(\.removed) == [[2, 3], [2, 3]])
+        print("gemma3_text (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
+
+    @Test func olmo2KeepsItsHeadsBecauseItsQueryKeyNormSpansAllHeadsButSlimsItsChannels() throws {
+        let pruned = try Self.prunedRotaryDecoder("olmo2")
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "olmo2")
+        defer { try? FileManager.default.removeItem(at: output) }
+
+        let shapes = try SlimTestSupport.shapes(output)
+        for layer in 0..<2 {
+            let prefix = "model.layers.\(layer)."
+            #expect(shapes[prefix + "self_attn.q_proj.weight"] == [64, 64] && shapes[prefix + "self_attn.q_norm.weight"] == [64])
+            #expect(shapes[prefix + "self_attn.k_norm.weight"] == [32] && shapes[prefix + "mlp.down_proj.weight"] == [64, 64])
+        }
+        #expect(report.parametersRemoved == 2 * 3 * 64 * 64)
+        #expect(report.changes.allSatisfy { $0.kind == .channels } && report.changes.count == 2)
+        let refused = report.skipped.filter { $0.kind == .heads }
+        #expect(refused.count == 2)
+        #expect(refused.allSatisfy { $0.reason.contains("self_attn.q_norm normalises") && $0.reason.contains("all heads") }, "\(refused.map(\.reason))")
+        print("olmo2 (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
 }
