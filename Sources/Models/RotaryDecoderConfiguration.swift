@@ -75,13 +75,15 @@ public struct RotaryDecoderConfiguration: Decodable, Sendable {
 
     /// Checks that the sizes fit together for `keyValueHeadCount` heads of `headSize`, naming the offending key.
     func check(keyValueHeadCount: Int, headSize: Int, file: ConfigFile) throws {
-        try file.requirePositive(["vocab_size": vocabularySize, "hidden_size": hiddenSize, "intermediate_size": intermediateSize,
+        try file.requireTableSize(["vocab_size": vocabularySize])
+        try file.requirePositive(["hidden_size": hiddenSize, "intermediate_size": intermediateSize,
                                   "num_attention_heads": headCount, "num_key_value_heads": keyValueHeadCount])
-        try file.requireNotNegative("num_hidden_layers", layerCount)
+        try file.requireLayerCount("num_hidden_layers", layerCount)
         try file.require(headCount % keyValueHeadCount == 0, "num_key_value_heads",
                          "(\(keyValueHeadCount)) must divide num_attention_heads (\(headCount))")
         let key = headDimensions == nil ? "hidden_size" : "head_dim"
-        try file.require(headSize > 0 && headSize % 2 == 0, key, "gives the head size \(headSize); rotary embedding needs a positive even one")
+        try file.requirePositive([key: headSize])
+        try file.require(headSize % 2 == 0, key, "gives the head size \(headSize); rotary embedding needs a positive even one")
         try file.require(layerTypes.map { $0.count == layerCount } ?? true, "layer_types", "has \(layerTypes?.count ?? 0) entries for \(layerCount) layers")
         if let unknown = layerTypes?.first(where: { !["full_attention", "sliding_attention"].contains($0) }) {
             throw ModelError.invalidConfig(path: file.url.path, detail: "\"layer_types\" has \"\(unknown)\"; supported: full_attention, sliding_attention")
