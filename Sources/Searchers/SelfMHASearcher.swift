@@ -4,8 +4,9 @@ import Tracer
 /// or more linears whose outputs have one shape (exactly three) gives q/k/v in execution order,
 /// and the output projection is the first linear module after one of them in `named_modules`
 /// order. Beyond INC, the attention matmuls of the graph (scores = q·kᵀ, context = p·v) give the
-/// head geometry, and find grouped-query attention (k/v narrower than q) and fused qkv linears,
-/// which INC's shape rule misses.
+/// head geometry, and find grouped-query attention (k/v narrower than q) and fused qkv linears in
+/// every layout (`QKVLayout`: concatenated as GPT-2, Phi-3; grouped per key/value head as Falcon;
+/// per head as GPT-NeoX, BLOOM), which INC's shape rule misses.
 public struct SelfMHASearcher {
     public let trace: TraceSearcher
     private var graph: Graph { trace.graph }
@@ -51,7 +52,7 @@ public struct SelfMHASearcher {
         return AttentionFinding(
             qkv: names, ffn: ffn.map { [$0] } ?? [],
             mhaName: [ModulePaths.commonModule(names[0], names[names.count - 1])],
-            fusedQKV: qkv.count == 1,
+            fusedQKV: qkv.count == 1, qkvLayout: qkv.count == 1 ? core?.layout : nil,
             numHeads: core?.numHeads, numKVHeads: core?.numKVHeads, headSize: core?.headSize)
     }
 
@@ -103,7 +104,7 @@ struct ModuleOrder {
 }
 
 /// `values` without repeats, first occurrence order.
-private func uniqued(_ values: [Int]) -> [Int] {
-    var seen = Set<Int>()
+func uniqued<Element: Hashable>(_ values: [Element]) -> [Element] {
+    var seen = Set<Element>()
     return values.filter { seen.insert($0).inserted }
 }
