@@ -29,7 +29,7 @@ public enum Architectures {
     public static var all: [any Architecture.Type] {
         [BertArchitecture.self, RobertaArchitecture.self, ElectraArchitecture.self,
          OPTFamily.self, GPT2Family.self, GPTJFamily.self,
-         LlamaArchitecture.self, MistralArchitecture.self, Qwen2Architecture.self,
+         LlamaArchitecture.self, MistralArchitecture.self, Qwen2Architecture.self, Phi3Family.self, GPTNeoXFamily.self,
          DistilBertArchitecture.self, ViTArchitecture.self]
     }
 

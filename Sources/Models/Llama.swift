@@ -36,6 +36,8 @@ public struct LlamaRopeParameters: Codable, Sendable {
     public var highFreqFactor: Double?
     /// `original_max_position_embeddings` (LLaMA 3; defaults to `max_position_embeddings`).
     public var originalMaxPositionEmbeddings: Int?
+    /// `partial_rotary_factor`: the share of each head that rotates (GPT-NeoX, Phi; default 1).
+    public var partialRotaryFactor: Double?
 
     enum CodingKeys: String, CodingKey {
         case ropeType = "rope_type"
@@ -45,6 +47,7 @@ public struct LlamaRopeParameters: Codable, Sendable {
         case lowFreqFactor = "low_freq_factor"
         case highFreqFactor = "high_freq_factor"
         case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+        case partialRotaryFactor = "partial_rotary_factor"
     }
 }
 

@@ -32,10 +32,10 @@ public struct SelfMHASearcher {
         for cluster in incClusters() {
             let core = coreOfQKV[cluster.sorted()]
             covered.insert(cluster.sorted())
-            findings.append((cluster[0], makeFinding(qkv: cluster, core: core, linearModules: linearModules)))
+            findings.append((cluster[0], makeFinding(qkv: cluster, core: core, incRule: true, linearModules: linearModules)))
         }
         for core in cores where !covered.contains(Array(Set(core.qkv)).sorted()) {
-            findings.append((core.qkv[0], makeFinding(qkv: uniqued(core.qkv), core: core, linearModules: linearModules)))
+            findings.append((core.qkv[0], makeFinding(qkv: uniqued(core.qkv), core: core, incRule: false, linearModules: linearModules)))
         }
         return findings.sorted { $0.position < $1.position }.map(\.finding)
     }
@@ -46,9 +46,14 @@ public struct SelfMHASearcher {
         finding.headSize.map { ("\($0)xchannel", "channelx\($0)") }
     }
 
-    private func makeFinding(qkv: [Int], core: AttentionCore?, linearModules: ModuleOrder) -> AttentionFinding {
+    /// A finding for q/k/v linears `qkv`. Its output projection is INC's (the next linear module)
+    /// for a block INC's rule finds (`incRule`), else the linear the graph shows reading the
+    /// context (Phi-3 declares `o_proj` before `qkv_proj`, so the module after it is the MLP's).
+    private func makeFinding(qkv: [Int], core: AttentionCore?, incRule: Bool, linearModules: ModuleOrder) -> AttentionFinding {
         let names = qkv.map { trace.path(of: graph.nodes[$0]) }
-        let ffn = incOutputProjection(after: names, in: linearModules) ?? core.flatMap { $0.output }.map { trace.path(of: graph.nodes[$0]) }
+        let fromGraph = core.flatMap { $0.output }.map { trace.path(of: graph.nodes[$0]) }
+        let ffn = incRule ? incOutputProjection(after: names, in: linearModules) ?? fromGraph
+            : fromGraph ?? incOutputProjection(after: names, in: linearModules)
         return AttentionFinding(
             qkv: names, ffn: ffn.map { [$0] } ?? [],
             mhaName: [ModulePaths.commonModule(names[0], names[names.count - 1])],

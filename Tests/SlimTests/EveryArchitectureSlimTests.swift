@@ -13,7 +13,7 @@ import TestFixtures
 /// feed-forward pair's channels, the last key/value group of every attention block), slimmed,
 /// reloaded and run on its reference input.
 @Suite struct EveryArchitectureSlimTests {
-    static let cases = ["bert", "roberta", "electra", "distilbert", "vit", "gpt2", "gptj", "opt", "llama", "llama-gqa", "mistral", "qwen2"]
+    static let cases = ["bert", "roberta", "electra", "distilbert", "vit", "gpt2", "gptj", "opt", "llama", "llama-gqa", "mistral", "qwen2", "phi3", "gpt_neox"]
 
     /// Zeroes channels `indices` on the input (`input: true`) or output side of the linear at `path`.
     static func zero(_ model: Module, _ path: String, input: Bool, _ indices: [Int]) throws {
@@ -54,8 +54,9 @@ import TestFixtures
             let queryChannels = SlimTestSupport.headChannels(queryHeads, size: size)
             let kvChannels = SlimTestSupport.headChannels([kv - 1], size: size)
             if block.fusedQKV {
-                try Self.zero(model, block.qkv[0], input: false, queryChannels + kvChannels.map { $0 + heads * size }
-                    + kvChannels.map { $0 + (heads + kv) * size })
+                let layout = try #require(block.qkvLayout).channels(heads: heads, keyValueHeads: kv, headSize: size)
+                try Self.zero(model, block.qkv[0], input: false, queryHeads.flatMap { layout.query[$0] }
+                    + Array(layout.key[kv - 1]) + Array(layout.value[kv - 1]))
             } else {
                 try Self.zero(model, block.qkv[0], input: false, queryChannels)
                 try Self.zero(model, block.qkv[1], input: false, kvChannels)
