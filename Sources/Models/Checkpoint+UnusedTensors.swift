@@ -11,7 +11,7 @@ extension Checkpoint {
     /// The names among `names` that `model` has no parameter for, in the given order, except
     /// recomputed buffers (`recomputedBufferSuffixes`).
     public static func unusedTensorNames(_ names: [String], by model: Module) -> [String] {
-        let used = Set(model.namedParameters().map(\.name))
+        let used = Set(model.checkpointNames(model.namedParameters().map(\.name)))
         return names.filter { name in
             !used.contains(name) && !recomputedBufferSuffixes.contains { ("." + name).hasSuffix($0) }
         }

@@ -88,7 +88,7 @@ public final class Checkpoint {
     /// rank agrees, and the modules read their sizes from their weights.
     public func load(into model: Module) throws {
         for (names, parameter) in model.uniqueParameters() {
-            guard let name = names.first(where: { fileOfTensor[$0] != nil }) else {
+            guard let name = model.checkpointNames(names).first(where: { fileOfTensor[$0] != nil }) else {
                 throw ModelError.missingTensor(name: names[0], file: directory.path)
             }
             let stored = try tensor(named: name)

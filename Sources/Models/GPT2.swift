@@ -150,7 +150,7 @@ final class GPT2Block: Module {
         mlp = GPTMLP(typeName: "GPT2MLP",
                      in: ("c_fc", Conv1D(nf: config.feedForwardDimension, nx: config.embeddingDimension)),
                      out: ("c_proj", Conv1D(nf: config.embeddingDimension, nx: config.feedForwardDimension)),
-                     activation: config.activationFunction, dropout: config.residualDropout)
+                     activation: ("act", Activation(config.activationFunction)), dropout: config.residualDropout)
     }
 
     func callAsFunction(_ x: Tensor, mask: DecoderOnly.AttentionMask) throws -> Tensor {

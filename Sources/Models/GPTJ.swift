@@ -162,7 +162,7 @@ final class GPTJBlock: Module {
         mlp = GPTMLP(typeName: "GPTJMLP",
                      in: ("fc_in", Linear(inFeatures: config.embeddingDimension, outFeatures: config.feedForwardDimension)),
                      out: ("fc_out", Linear(inFeatures: config.feedForwardDimension, outFeatures: config.embeddingDimension)),
-                     activation: config.activationFunction, dropout: config.residualDropout)
+                     activation: ("act", Activation(config.activationFunction)), dropout: config.residualDropout)
     }
 
     func callAsFunction(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), mask: DecoderOnly.AttentionMask) throws -> Tensor {

@@ -79,7 +79,7 @@ public enum ModelLoading {
     static func checkShapes(of model: Module, against headers: [SafetensorsEntry], config: ConfigFile, directory: URL) throws {
         let byName = Dictionary(headers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for (names, parameter) in model.uniqueParameters() {
-            guard let entry = names.lazy.compactMap({ byName[$0] }).first else {
+            guard let entry = model.checkpointNames(names).lazy.compactMap({ byName[$0] }).first else {
                 throw ModelError.missingTensor(name: names[0], file: directory.path)
             }
             guard config.accepts(storedShape: entry.shape, expected: parameter.shape) else {

@@ -19,6 +19,8 @@ public struct RopeParameters: Codable, Sendable {
     public var highFreqFactor: Double?
     /// `original_max_position_embeddings` (LLaMA 3; defaults to `max_position_embeddings`).
     public var originalMaxPositionEmbeddings: Int?
+    /// `partial_rotary_factor`: the share of each head that rotates (GPT-NeoX, Phi; default 1).
+    public var partialRotaryFactor: Double?
 
     enum CodingKeys: String, CodingKey {
         case ropeType = "rope_type"
@@ -28,6 +30,7 @@ public struct RopeParameters: Codable, Sendable {
         case lowFreqFactor = "low_freq_factor"
         case highFreqFactor = "high_freq_factor"
         case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+        case partialRotaryFactor = "partial_rotary_factor"
     }
 
     /// These parameters with every key `other` sets replaced by its value (Python's `dict.update`).
@@ -35,7 +38,8 @@ public struct RopeParameters: Codable, Sendable {
         RopeParameters(ropeType: other.ropeType ?? ropeType, type: other.type ?? type, ropeTheta: other.ropeTheta ?? ropeTheta,
                        factor: other.factor ?? factor, lowFreqFactor: other.lowFreqFactor ?? lowFreqFactor,
                        highFreqFactor: other.highFreqFactor ?? highFreqFactor,
-                       originalMaxPositionEmbeddings: other.originalMaxPositionEmbeddings ?? originalMaxPositionEmbeddings)
+                       originalMaxPositionEmbeddings: other.originalMaxPositionEmbeddings ?? originalMaxPositionEmbeddings,
+                       partialRotaryFactor: other.partialRotaryFactor ?? partialRotaryFactor)
     }
 }
 

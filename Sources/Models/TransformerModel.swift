@@ -29,6 +29,22 @@ public protocol TransformerModel: Module {
     var inputSpecs: [ModelInputSpec] { get }
     /// Runs the model: logits for `*For...` heads, `last_hidden_state` for base models.
     func forward(_ inputs: ModelInputs) throws -> Tensor
+    /// Older tensor names checkpoints store some parameters under, by the parameter's name
+    /// (GPT-NeoX's `embed_out.weight` for `lm_head.weight`, as Hugging Face's conversion maps them).
+    var legacyTensorNames: [String: String] { get }
+}
+
+extension TransformerModel {
+    public var legacyTensorNames: [String: String] { [:] }
+}
+
+extension Module {
+    /// The names a checkpoint may store a parameter named `names` under: those names, then the
+    /// legacy names the model accepts for them.
+    func checkpointNames(_ names: [String]) -> [String] {
+        let legacy = (self as? any TransformerModel)?.legacyTensorNames ?? [:]
+        return names + names.compactMap { legacy[$0] }
+    }
 }
 
 extension TransformerModel {

@@ -1,13 +1,15 @@
 import Tensor
 
 /// `torch.nn.Linear`: `y = x·Wᵀ + b` with the weight stored `[out, in]`. Sizes come from the
-/// weight, so a slimmed checkpoint with narrower weights loads into the same module.
+/// weight, so a slimmed checkpoint with narrower weights loads into the same module. A subclass
+/// that computes exactly this itself (Falcon's `FalconLinear`: `input @ weight.T + bias`) is this
+/// module under its own `typeName`, recorded as the `linear` op it is.
 public final class Linear: Module {
     @ParameterInfo(key: "weight") public private(set) var weight: Parameter
     @ParameterInfo(key: "bias") public private(set) var bias: Parameter?
 
-    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true) {
-        super.init(typeName: "Linear")
+    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, typeName: String = "Linear") {
+        super.init(typeName: typeName)
         weight = Parameter(shape: [outFeatures, inFeatures])
         self.bias = bias ? Parameter(shape: [outFeatures]) : nil
     }

@@ -2,7 +2,7 @@ import Tracer
 
 /// One attention computation found in the graph: `context = softmax(q·kᵀ …)·v`, the linears that
 /// produce q, k and v (the same node for a fused qkv linear), the linear that consumes the context,
-/// and the head geometry read from the shapes.
+/// and the head geometry read from the shapes and from which channels each head holds.
 struct AttentionCore {
     /// Node indices of the q, k and v linears, in execution order (may repeat when fused).
     let qkv: [Int]
@@ -11,6 +11,9 @@ struct AttentionCore {
     let numHeads: Int
     let numKVHeads: Int
     let headSize: Int
+    /// A fused qkv linear's channel layout; nil for separate q, k, v or a layout neither of
+    /// `QKVLayout`'s.
+    let layout: QKVLayout?
 }
 
 /// Finds every `AttentionCore` from the pairs of `matmul` nodes that compute scores and context.
@@ -29,8 +32,40 @@ struct AttentionCores {
             let numHeads = queryShape.count >= 3 ? queryShape[queryShape.count - 3] : 1
             let keyFeatures = graph.values[key.features].shape.last ?? 0
             let qkv = [query.linear, key.linear, value.linear].sorted()
+            let heads = headChannels(query: (query.linear, graph.nodes[scores].inputs[0]),
+                                     key: (key.linear, graph.nodes[scores].inputs[1]), value: (value.linear, node.inputs[1]))
+            let keyValueHeads = heads.map { uniqued($0.key).count } ?? max(1, keyFeatures / headSize)
+            let fused = query.linear == key.linear && key.linear == value.linear
+            let layout = fused ? heads.flatMap { heads in
+                QKVLayout.allCases.first { matches($0, heads, keyValueHeads: keyValueHeads, headSize: headSize) }
+            } : nil
             return AttentionCore(qkv: qkv, output: outputProjection(from: node.outputs[0]),
-                                 numHeads: numHeads, numKVHeads: max(1, keyFeatures / headSize), headSize: headSize)
+                                 numHeads: numHeads, numKVHeads: keyValueHeads, headSize: headSize, layout: layout)
+        }
+    }
+
+    /// The channels of its linear that each head of q, k and v (the attention matmuls' inputs)
+    /// holds; a key/value head shared by several query heads appears once per query head.
+    private func headChannels(query: (linear: Int, value: Int), key: (linear: Int, value: Int),
+                              value: (linear: Int, value: Int)) -> (query: [Set<Int>], key: [Set<Int>], value: [Set<Int>])? {
+        func channels(_ path: (linear: Int, value: Int)) -> [Set<Int>]? {
+            var replay = ChannelReplay(graph: graph, linear: path.linear)
+            return replay.headChannels(of: path.value)
+        }
+        guard let q = channels(query), let k = channels(key), let v = channels(value), k.count == q.count, v.count == q.count else { return nil }
+        return (q, k, v)
+    }
+
+    /// True when the heads' channels are those `layout` gives.
+    private func matches(_ layout: QKVLayout, _ heads: (query: [Set<Int>], key: [Set<Int>], value: [Set<Int>]),
+                         keyValueHeads: Int, headSize: Int) -> Bool {
+        let count = heads.query.count
+        guard keyValueHeads > 0, count % keyValueHeads == 0 else { return false }
+        let expected = layout.channels(heads: count, keyValueHeads: keyValueHeads, headSize: headSize)
+        let group = count / keyValueHeads
+        return (0..<count).allSatisfy { head in
+            heads.query[head] == Set(expected.query[head]) && heads.key[head] == Set(expected.key[head / group])
+                && heads.value[head] == Set(expected.value[head / group])
         }
     }
 

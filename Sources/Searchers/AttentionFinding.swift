@@ -9,6 +9,9 @@ public struct AttentionFinding: Codable, Equatable, Sendable {
     public var mhaName: [String]
     /// True when one linear computes q, k and v together.
     public var fusedQKV: Bool
+    /// How a fused qkv linear orders q, k and v (nil for separate linears, or a layout slimtrace
+    /// does not know, which is then not slimmed).
+    public var qkvLayout: QKVLayout?
     /// Query heads, or nil when the graph does not show the attention matmuls.
     public var numHeads: Int?
     /// Key/value heads (fewer than `numHeads` with grouped-query attention).
@@ -20,6 +23,7 @@ public struct AttentionFinding: Codable, Equatable, Sendable {
         case qkv, ffn
         case mhaName = "mha_name"
         case fusedQKV = "fused_qkv"
+        case qkvLayout = "qkv_layout"
         case numHeads = "num_heads"
         case numKVHeads = "num_kv_heads"
         case headSize = "head_size"

@@ -1,4 +1,5 @@
 import Tensor
+import Tracer
 
 /// The op sets the searchers walk through.
 enum GraphOps {
@@ -11,4 +12,22 @@ enum GraphOps {
     /// Ops between the attention scores and the probabilities (scaling, Gemma 2's soft-capping,
     /// masking, softmax).
     static let scoreToProbability: Set<Op> = [.softmax, .dropout, .maskedFill, .add, .div, .mul, .tanh, .to, .where, .contiguous]
+}
+
+extension Graph {
+    /// True when `node` is a `split` (or `chunk`) of the feature axis into equal pieces: channel `c`
+    /// of every piece is channel `c` of the same structure (Phi-3's `gate_up_proj(x).chunk(2, -1)`
+    /// gives the gate and up halves of a GLU).
+    func isEqualFeatureSplit(_ node: Node) -> Bool {
+        guard node.op == .split, let input = node.inputs.first, case let .int(axis)? = node.attributes["dim"],
+              case let .ints(sizes)? = node.attributes["sizes"], let first = sizes.first else { return false }
+        let rank = values[input].shape.count
+        return (axis == -1 || axis == rank - 1) && sizes.allSatisfy { $0 == first }
+    }
+
+    /// True when the Linear2Linear walks pass through `node`: a channel-preserving elementwise op
+    /// (INC's set), or an equal split of the feature axis (beyond INC: a fused GLU projection).
+    func passesChannels(_ node: Node) -> Bool {
+        node.runs(GraphOps.channelPreserving) || isEqualFeatureSplit(node)
+    }
 }

@@ -19,13 +19,17 @@ public struct Linear2LinearSearcher {
         var forward = ForwardCheck(graph: graph)
         return trace.linearNodes.compactMap { root in
             guard let input = root.inputs.first else { return nil }
-            let frontiers = walk.frontiers(of: input)
-            guard !frontiers.isEmpty else { return nil }
+            let reached = walk.frontiers(of: input)
+            guard !reached.isEmpty else { return nil }
+            let fused = reached.contains { frontier in
+                graph.users(of: graph.nodes[frontier].outputs[0]).contains { graph.isEqualFeatureSplit(graph.nodes[$0]) }
+            }
+            let frontiers = fused ? uniqued(reached) : reached
             let verdict = forward.check(frontiers: frontiers, root: root.id)
             var finding = Linear2LinearFinding(
                 rootLinear: trace.path(of: root),
                 targetFrontierLinears: frontiers.map { trace.path(of: graph.nodes[$0]) },
-                safe: verdict == nil)
+                safe: verdict == nil, fusedGLU: fused ? true : nil)
             if explain {
                 finding.explain = .init(path: walk.path(from: frontiers[0], to: root.id).map(describe),
                                         unsafeBecause: verdict.map(describe))
@@ -69,7 +73,7 @@ struct BackwardWalk {
         var result: [Int] = []
         if producer.op == .linear {
             result = [producer.id]
-        } else if producer.runs(GraphOps.channelPreserving) {
+        } else if graph.passesChannels(producer) {
             for input in producer.inputs { result += frontiers(of: input) }
         }
         memo[valueID] = result
@@ -79,7 +83,7 @@ struct BackwardWalk {
     /// The first node, walking back from `valueID` as the search does, whose op ends the walk.
     func firstStop(from valueID: Int) -> Int {
         let producer = graph.producer(of: valueID)
-        guard producer.runs(GraphOps.channelPreserving), let first = producer.inputs.first else { return producer.id }
+        guard graph.passesChannels(producer), let first = producer.inputs.first else { return producer.id }
         return firstStop(from: first)
     }
 
@@ -126,7 +130,7 @@ struct ForwardCheck {
             for userIndex in graph.users(of: value) {
                 let user = graph.nodes[userIndex]
                 if userIndex == root, user.inputs.first == value, !user.inputs.dropFirst().contains(value) { continue }
-                guard user.runs(GraphOps.channelPreserving) else {
+                guard graph.passesChannels(user) else {
                     firstOtherUse = firstOtherUse ?? userIndex
                     continue
                 }

@@ -4,8 +4,9 @@ import Tracer
 /// or more linears whose outputs have one shape (exactly three) gives q/k/v in execution order,
 /// and the output projection is the first linear module after one of them in `named_modules`
 /// order. Beyond INC, the attention matmuls of the graph (scores = q·kᵀ, context = p·v) give the
-/// head geometry, and find grouped-query attention (k/v narrower than q) and fused qkv linears,
-/// which INC's shape rule misses.
+/// head geometry, and find grouped-query attention (k/v narrower than q) and fused qkv linears in
+/// every layout (`QKVLayout`: concatenated as GPT-2, Phi-3; grouped per key/value head as Falcon;
+/// per head as GPT-NeoX, BLOOM), which INC's shape rule misses.
 public struct SelfMHASearcher {
     public let trace: TraceSearcher
     private var graph: Graph { trace.graph }
@@ -31,10 +32,10 @@ public struct SelfMHASearcher {
         for cluster in incClusters() {
             let core = coreOfQKV[cluster.sorted()]
             covered.insert(cluster.sorted())
-            findings.append((cluster[0], makeFinding(qkv: cluster, core: core, linearModules: linearModules)))
+            findings.append((cluster[0], makeFinding(qkv: cluster, core: core, incRule: true, linearModules: linearModules)))
         }
         for core in cores where !covered.contains(Array(Set(core.qkv)).sorted()) {
-            findings.append((core.qkv[0], makeFinding(qkv: uniqued(core.qkv), core: core, linearModules: linearModules)))
+            findings.append((core.qkv[0], makeFinding(qkv: uniqued(core.qkv), core: core, incRule: false, linearModules: linearModules)))
         }
         return findings.sorted { $0.position < $1.position }.map(\.finding)
     }
@@ -45,13 +46,18 @@ public struct SelfMHASearcher {
         finding.headSize.map { ("\($0)xchannel", "channelx\($0)") }
     }
 
-    private func makeFinding(qkv: [Int], core: AttentionCore?, linearModules: ModuleOrder) -> AttentionFinding {
+    /// A finding for q/k/v linears `qkv`. Its output projection is INC's (the next linear module)
+    /// for a block INC's rule finds (`incRule`), else the linear the graph shows reading the
+    /// context (Phi-3 declares `o_proj` before `qkv_proj`, so the module after it is the MLP's).
+    private func makeFinding(qkv: [Int], core: AttentionCore?, incRule: Bool, linearModules: ModuleOrder) -> AttentionFinding {
         let names = qkv.map { trace.path(of: graph.nodes[$0]) }
-        let ffn = incOutputProjection(after: names, in: linearModules) ?? core.flatMap { $0.output }.map { trace.path(of: graph.nodes[$0]) }
+        let fromGraph = core.flatMap { $0.output }.map { trace.path(of: graph.nodes[$0]) }
+        let ffn = incRule ? incOutputProjection(after: names, in: linearModules) ?? fromGraph
+            : fromGraph ?? incOutputProjection(after: names, in: linearModules)
         return AttentionFinding(
             qkv: names, ffn: ffn.map { [$0] } ?? [],
             mhaName: [ModulePaths.commonModule(names[0], names[names.count - 1])],
-            fusedQKV: qkv.count == 1,
+            fusedQKV: qkv.count == 1, qkvLayout: qkv.count == 1 ? core?.layout : nil,
             numHeads: core?.numHeads, numKVHeads: core?.numKVHeads, headSize: core?.headSize)
     }
 
@@ -103,7 +109,7 @@ struct ModuleOrder {
 }
 
 /// `values` without repeats, first occurrence order.
-private func uniqued(_ values: [Int]) -> [Int] {
-    var seen = Set<Int>()
+func uniqued<Element: Hashable>(_ values: [Element]) -> [Element] {
+    var seen = Set<Element>()
     return values.filter { seen.insert($0).inserted }
 }

@@ -14,6 +14,9 @@ import Tensor
 /// zero and their count is a multiple of `round`, `round` channels (the highest-index ones) stay,
 /// so the layer keeps a non-empty width.
 ///
+/// A fused GLU frontier (`fused_glu`, Phi-3's `gate_up_proj`) holds the coupled channels once per
+/// piece of its split output: the same channels are cut from every piece (gate and up alike).
+///
 /// Only `safe` findings are slimmed: an unsafe frontier's output also feeds something else (a
 /// residual add, another linear), and cutting its rows would change that.
 enum ChannelSlim {
@@ -29,8 +32,10 @@ enum ChannelSlim {
         let root = try Projection(path: finding.rootLinear, in: model)
         let frontiers = try finding.targetFrontierLinears.map { try Projection(path: $0, in: model) }
         let width = root.inFeatures
-        if let mismatched = frontiers.first(where: { $0.outFeatures != width }) {
-            return skip("\(mismatched.path) has \(mismatched.outFeatures) output channels, \(root.path) \(width) input channels")
+        let fused = finding.fusedGLU == true
+        if let mismatched = frontiers.first(where: { fused ? $0.outFeatures % width != 0 : $0.outFeatures != width }) {
+            return skip("\(mismatched.path) has \(mismatched.outFeatures) output channels, \(root.path) \(width) input channels"
+                + (fused ? " (a fused GLU needs a multiple)" : ""))
         }
         let zero = try root.zeroInputChannels().enumerated().filter(\.element).map(\.offset)
         var count = zero.count / round * round
@@ -45,7 +50,10 @@ enum ChannelSlim {
         let kept = (0..<width).filter { !removedSet.contains($0) }
 
         var replacements = try root.keepingInputChannels(kept)
-        for frontier in frontiers { replacements += try frontier.keepingOutputChannels(kept) }
+        for frontier in frontiers {
+            let pieces = (0..<(frontier.outFeatures / width)).flatMap { piece in kept.map { piece * width + $0 } }
+            replacements += try frontier.keepingOutputChannels(pieces)
+        }
         let tensors = SlimEdit.apply(replacements, names: SlimEdit.parameterNames([root] + frontiers))
         return .slimmed(SlimChange(
             kind: .channels, layer: SlimEdit.layerKey(of: modules), modules: modules,

@@ -10,8 +10,10 @@ import Tracer
 ///
 /// - Grouped-query attention: only whole groups go, a key/value head together with all its query
 ///   heads, each of them all zero; one zero query head in a group whose other heads are not stays.
-/// - Fused qkv (GPT-2's `c_attn`, `Conv1D [in, (heads + 2·kv heads)·head size]`, laid out
-///   `[q | k | v]`): the head's channels are cut inside each of the three parts.
+/// - Fused qkv (`[in, (heads + 2·kv heads)·head size]`): the head's channels are cut where the
+///   finding's `qkv_layout` puts them: inside each of the three parts when concatenated (GPT-2's
+///   `c_attn`, Phi-3's `qkv_proj`), inside each key/value head's block when grouped (Falcon; a block
+///   per head for GPT-NeoX and BLOOM), whole blocks with grouped-query attention.
 /// - A block never loses every head: when all are zero, the highest-index group stays.
 /// - A block whose q, k or v output is normalised over more than one head (OLMo 2's `q_norm` and
 ///   `k_norm` over the whole projection) keeps its heads: removing zero heads would change the
@@ -42,39 +44,44 @@ enum HeadSlim {
             return skip("\(output.path) has \(output.inFeatures) input channels, \(heads) heads of \(size) need \(queryWidth)")
         }
 
-        // Zero flags of the q, k and v output channels, and where each part starts in its weight.
-        let parts: [(projection: Projection, offset: Int)]
+        // Each query head's channels, and each key/value head's key and value channels, in their weights.
+        let query: [(projection: Projection, channels: Range<Int>)]
+        let key: [(projection: Projection, channels: Range<Int>)]
+        let value: [(projection: Projection, channels: Range<Int>)]
         switch qkv.count {
         case 1:
+            guard let layout = finding.qkvLayout else { return skip("fused \(qkv[0].path) has a q/k/v layout slimtrace does not know") }
             guard qkv[0].outFeatures == queryWidth + 2 * keyValueWidth else {
                 return skip("fused \(qkv[0].path) has \(qkv[0].outFeatures) output channels, not \(queryWidth + 2 * keyValueWidth)")
             }
-            parts = [(qkv[0], 0), (qkv[0], queryWidth), (qkv[0], queryWidth + keyValueWidth)]
+            let ranges = layout.channels(heads: heads, keyValueHeads: keyValueHeads, headSize: size)
+            (query, key, value) = (ranges.query.map { (qkv[0], $0) }, ranges.key.map { (qkv[0], $0) }, ranges.value.map { (qkv[0], $0) })
         case 3:
             for (projection, width) in zip(qkv, [queryWidth, keyValueWidth, keyValueWidth]) where projection.outFeatures != width {
                 return skip("\(projection.path) has \(projection.outFeatures) output channels, expected \(width)")
             }
-            parts = qkv.map { ($0, 0) }
+            func each(_ count: Int, of projection: Projection) -> [(projection: Projection, channels: Range<Int>)] {
+                (0..<count).map { (projection, ($0 * size)..<(($0 + 1) * size)) }
+            }
+            (query, key, value) = (each(heads, of: qkv[0]), each(keyValueHeads, of: qkv[1]), each(keyValueHeads, of: qkv[2]))
         default:
             return skip("\(qkv.count) q/k/v linears (expected 3, or 1 fused)")
         }
         var zeroFlags: [ObjectIdentifier: [Bool]] = [:]
-        for (projection, _) in parts where zeroFlags[ObjectIdentifier(projection.weight)] == nil {
+        for projection in qkv where zeroFlags[ObjectIdentifier(projection.weight)] == nil {
             zeroFlags[ObjectIdentifier(projection.weight)] = try projection.zeroOutputChannels()
         }
-        func zeroHead(_ part: Int, _ head: Int) -> Bool {
-            let flags = zeroFlags[ObjectIdentifier(parts[part].projection.weight)]!
-            let start = parts[part].offset + head * size
-            return flags[start..<(start + size)].allSatisfy { $0 }
+        func zero(_ part: (projection: Projection, channels: Range<Int>)) -> Bool {
+            zeroFlags[ObjectIdentifier(part.projection.weight)]![part.channels].allSatisfy { $0 }
         }
         let outputZero = try output.zeroInputChannels()
         let queryHeadZero = (0..<heads).map { head in
-            zeroHead(0, head) && outputZero[(head * size)..<((head + 1) * size)].allSatisfy { $0 }
+            zero(query[head]) && outputZero[(head * size)..<((head + 1) * size)].allSatisfy { $0 }
         }
 
         let group = heads / keyValueHeads
         let zeroGroups = (0..<keyValueHeads).filter { kv in
-            zeroHead(1, kv) && zeroHead(2, kv) && (kv * group..<(kv + 1) * group).allSatisfy { queryHeadZero[$0] }
+            zero(key[kv]) && zero(value[kv]) && (kv * group..<(kv + 1) * group).allSatisfy { queryHeadZero[$0] }
         }
         let removedGroups = zeroGroups.count == keyValueHeads ? Array(zeroGroups.dropLast()) : zeroGroups
         guard !removedGroups.isEmpty else {
@@ -88,19 +95,16 @@ enum HeadSlim {
         let keptGroups = (0..<keyValueHeads).filter { !removedGroupSet.contains($0) }
         let keptHeads = keptGroups.flatMap { ($0 * group)..<(($0 + 1) * group) }
         let removedHeads = removedGroups.flatMap { ($0 * group)..<(($0 + 1) * group) }
-        func channels(of kept: [Int], offset: Int) -> [Int] { kept.flatMap { (offset + $0 * size)..<(offset + ($0 + 1) * size) } }
-        let keptQuery = channels(of: keptHeads, offset: 0)
-        let keptKeyValue = channels(of: keptGroups, offset: 0)
+        let keptQuery = keptHeads.flatMap { (($0 * size)..<(($0 + 1) * size)) }
 
-        var replacements: [(Parameter, Tensor)]
-        if qkv.count == 1 {
-            let fused = channels(of: keptHeads, offset: 0) + channels(of: keptGroups, offset: queryWidth)
-                + channels(of: keptGroups, offset: queryWidth + keyValueWidth)
-            replacements = try qkv[0].keepingOutputChannels(fused)
-        } else {
-            replacements = try qkv[0].keepingOutputChannels(keptQuery)
-            replacements += try qkv[1].keepingOutputChannels(keptKeyValue)
-            replacements += try qkv[2].keepingOutputChannels(keptKeyValue)
+        // Every projection keeps, in its own channel order, the channels of the kept heads and groups.
+        var keptChannels: [ObjectIdentifier: [Int]] = [:]
+        for part in keptHeads.map({ query[$0] }) + keptGroups.flatMap({ [key[$0], value[$0]] }) {
+            keptChannels[ObjectIdentifier(part.projection.weight), default: []] += Array(part.channels)
+        }
+        var replacements: [(Parameter, Tensor)] = []
+        for projection in qkv {
+            replacements += try projection.keepingOutputChannels(keptChannels[ObjectIdentifier(projection.weight)]!.sorted())
         }
         replacements += try output.keepingInputChannels(keptQuery)
         let tensors = SlimEdit.apply(replacements, names: SlimEdit.parameterNames(qkv + [output]))

@@ -7,7 +7,7 @@ import Tracer
 import TestFixtures
 @testable import Models
 
-/// OPT, GPT-2 and GPT-J: PyTorch's logits and module trees on the fixtures, and the behaviour
+/// OPT, GPT-2, GPT-J, Phi-3 and GPT-NeoX: PyTorch's logits and module trees on the fixtures, and the behaviour
 /// that must hold for any configuration (meta forward, padding, config errors, base checkpoints).
 @Suite struct DecoderFamiliesTests {
     /// A fixture's `config.json` with `changes` applied (`NSNull()` removes a key).
@@ -40,14 +40,14 @@ import TestFixtures
 
     // MARK: PyTorch's numbers and module trees
 
-    @Test(arguments: ["opt", "opt-pruned", "gpt2", "gptj"])
+    @Test(arguments: ["opt", "opt-pruned", "gpt2", "gptj", "phi3", "gpt_neox"])
     func logitsMatchPyTorchOnTheReferenceInput(_ fixture: String) throws {
         let comparison = try ReferenceChecks.logitsMatch(case: fixture)
         #expect(comparison.shape == comparison.expectedShape, "\(comparison)")
         #expect(comparison.maxAbsDiff <= 1e-4, "\(comparison)")
     }
 
-    @Test(arguments: ["opt", "gpt2", "gptj"])
+    @Test(arguments: ["opt", "gpt2", "gptj", "phi3", "gpt_neox"])
     func moduleTreeMatchesPyTorchNamedModules(_ fixture: String) throws {
         let trees = try ReferenceChecks.moduleTrees(case: fixture)
         let expected = try #require(trees.pytorch)
@@ -76,12 +76,12 @@ import TestFixtures
         #expect(try maxDifference(hidden, expected) == 0)
     }
 
-    @Test(arguments: ["opt", "gpt2", "gptj"])
+    @Test(arguments: ["opt", "gpt2", "gptj", "phi3", "gpt_neox"])
     func metaAndRealForwardTraceToTheSameGraphWithTwoAttentionMatmulsPerLayer(_ fixture: String) throws {
         let realGraph = try FixtureTraces.placeholderTrace(fixture, meta: false)
         let metaGraph = try FixtureTraces.placeholderTrace(fixture, meta: true)
         #expect(realGraph.irLines() == metaGraph.irLines())
-        let layers = try loaded(fixture).namedModules().filter { ["OPTDecoderLayer", "GPT2Block", "GPTJBlock"].contains($0.module.typeName) }.count
+        let layers = try loaded(fixture).namedModules().filter { ["OPTDecoderLayer", "GPT2Block", "GPTJBlock", "Phi3DecoderLayer", "GPTNeoXLayer"].contains($0.module.typeName) }.count
         #expect(metaGraph.nodes.filter { $0.op == .matmul }.count == 2 * layers)
     }
 

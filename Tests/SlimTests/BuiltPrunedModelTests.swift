@@ -200,4 +200,55 @@ import TestFixtures
         print("olmo2 (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
         #expect(difference <= 1e-5)
     }
+
+    @Test func phi3CutsTheSameChannelsFromBothGLUHalvesAndWholeKeyValueGroupsInsideTheFusedQKV() throws {
+        // phi3: qkv_proj [128, 64] = [q 4×16 | k 2×16 | v 2×16]; gate_up_proj [256, 64] = [gate 128 | up 128].
+        let pruned = try SlimTestSupport.prunedCopy(of: "phi3") { tensors in
+            for layer in 0..<2 {
+                let prefix = "model.layers.\(layer)."
+                // Group 1: query heads 2 and 3, key/value head 1.
+                SlimTestSupport.zeroRows(&tensors[prefix + "self_attn.qkv_proj.weight"]!, Array(32..<64) + Array(80..<96) + Array(112..<128))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "self_attn.o_proj.weight"]!, Array(32..<64))
+                // Feed-forward channels 0..<64 in the gate half, the up half and down_proj.
+                SlimTestSupport.zeroRows(&tensors[prefix + "mlp.gate_up_proj.weight"]!, Array(0..<64) + Array(128..<192))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "mlp.down_proj.weight"]!, Array(0..<64))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "phi3")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shapes = try SlimTestSupport.shapes(output)
+        for layer in 0..<2 {
+            let prefix = "model.layers.\(layer)."
+            #expect(shapes[prefix + "self_attn.qkv_proj.weight"] == [64, 64])
+            #expect(shapes[prefix + "self_attn.o_proj.weight"] == [64, 32])
+            #expect(shapes[prefix + "mlp.gate_up_proj.weight"] == [128, 64])
+            #expect(shapes[prefix + "mlp.down_proj.weight"] == [64, 64])
+        }
+        #expect(report.changes.filter { $0.kind == .heads }.allSatisfy { $0.removed == [2, 3] && $0.removedKeyValueHeads == [1] })
+        #expect(report.parametersBefore - report.parametersAfter == 2 * (64 * 64 + 64 * 32 + 128 * 64 + 64 * 64))
+        print("phi3 (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
+
+    @Test func gptNeoXCutsHeadsInsideItsPerHeadFusedQueryKeyValue() throws {
+        // gpt_neox: query_key_value [192, 64] (with bias) = per head h, rows 48h..<48h+48 holding [q, k, v].
+        let pruned = try SlimTestSupport.prunedCopy(of: "gpt_neox") { tensors in
+            for layer in 0..<2 {
+                let prefix = "gpt_neox.layers.\(layer).attention."
+                SlimTestSupport.zeroRows(&tensors[prefix + "query_key_value.weight"]!, Array(48..<96) + Array(144..<192))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "dense.weight"]!, SlimTestSupport.headChannels([1, 3], size: 16))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "gpt_neox")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shapes = try SlimTestSupport.shapes(output)
+        #expect(shapes["gpt_neox.layers.0.attention.query_key_value.weight"] == [96, 64])
+        #expect(shapes["gpt_neox.layers.1.attention.query_key_value.bias"] == [96])
+        #expect(shapes["gpt_neox.layers.1.attention.dense.weight"] == [64, 32])
+        #expect(report.changes.filter { $0.kind == .heads }.map(\.removed) == [[1, 3], [1, 3]])
+        print("gpt_neox (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
 }

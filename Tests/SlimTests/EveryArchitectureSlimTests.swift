@@ -14,7 +14,7 @@ import TestFixtures
 /// reloaded and run on its reference input.
 @Suite struct EveryArchitectureSlimTests {
     static let cases = ["bert", "roberta", "electra", "distilbert", "vit", "gpt2", "gptj", "opt", "llama", "llama-gqa", "mistral", "qwen2",
-                        "qwen3", "gemma2", "gemma3_text"]
+                        "qwen3", "gemma2", "gemma3_text", "phi3", "gpt_neox"]
 
     /// Zeroes channels `indices` on the input (`input: true`) or output side of the linear at `path`.
     static func zero(_ model: Module, _ path: String, input: Bool, _ indices: [Int]) throws {
@@ -55,8 +55,9 @@ import TestFixtures
             let queryChannels = SlimTestSupport.headChannels(queryHeads, size: size)
             let kvChannels = SlimTestSupport.headChannels([kv - 1], size: size)
             if block.fusedQKV {
-                try Self.zero(model, block.qkv[0], input: false, queryChannels + kvChannels.map { $0 + heads * size }
-                    + kvChannels.map { $0 + (heads + kv) * size })
+                let layout = try #require(block.qkvLayout).channels(heads: heads, keyValueHeads: kv, headSize: size)
+                try Self.zero(model, block.qkv[0], input: false, queryHeads.flatMap { layout.query[$0] }
+                    + Array(layout.key[kv - 1]) + Array(layout.value[kv - 1]))
             } else {
                 try Self.zero(model, block.qkv[0], input: false, queryChannels)
                 try Self.zero(model, block.qkv[1], input: false, kvChannels)
