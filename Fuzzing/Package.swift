@@ -6,9 +6,10 @@
 //   bash scripts/fuzz.sh config 600        # ConfigFuzz: config.json parsing + meta-mode build
 //   bash scripts/fuzz.sh keras 600         # KerasFuzz: zip reader, .keras archive, head search
 //   bash scripts/fuzz.sh inputs 600        # InputsFuzz: --inputs files (.jsonl, .safetensors)
+//   bash scripts/fuzz.sh tokenizer 600     # TokenizerFuzz: tokenizer.json loading, encode, decode
 //
-// Each target is one `main.swift` handing its reader to `FuzzDriver.run`; adding one (a
-// tokenizer.json target, say) is one `fuzzTarget` line here, one main.swift under Sources/, one
+// Each target is one `main.swift` handing its reader to `FuzzDriver.run`; adding one is one
+// `fuzzTarget` line here, one main.swift under Sources/, one
 // seed folder under Seeds/, and one name in scripts/fuzz.sh.
 import Foundation
 import PackageDescription
@@ -35,9 +36,10 @@ let package = Package(
         .systemLibrary(name: "CLibFuzzer"),
         // The driver call, and a per-process scratch file for readers that open a path.
         .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"]),
-        fuzzTarget("SafetensorsFuzz", ["Tensor"]),
+        fuzzTarget("SafetensorsFuzz", ["Formats", "Tensor"]),
         fuzzTarget("ConfigFuzz", ["Models"]),
-        fuzzTarget("KerasFuzz", ["Models", "Searchers"]),
-        fuzzTarget("InputsFuzz", ["Models"]),
+        fuzzTarget("KerasFuzz", ["Formats", "Searchers"]),
+        fuzzTarget("InputsFuzz", ["Formats"]),
+        fuzzTarget("TokenizerFuzz", ["Tokenizers"]),
     ]
 )

@@ -3,7 +3,7 @@
 # .build-fuzz/) and runs it for SECONDS, then prints what it did.
 #
 #   bash scripts/fuzz.sh TARGET SECONDS [extra libFuzzer flags...]
-#   TARGET: safetensors | config | keras | inputs
+#   TARGET: safetensors | config | keras | inputs | tokenizer
 #
 # The corpus starts from the committed seeds (Fuzzing/Seeds/TARGET/) and grows in
 # .build-fuzz/corpus/TARGET/ (ignored). Memory is capped (-rss_limit_mb, -malloc_limit_mb at
@@ -25,7 +25,8 @@ case "$target" in
     config) product=ConfigFuzz ;;
     keras) product=KerasFuzz ;;
     inputs) product=InputsFuzz ;;
-    *) echo "fuzz.sh: unknown target '$target' (expected: safetensors, config, keras, inputs)" >&2; exit 2 ;;
+    tokenizer) product=TokenizerFuzz ;;
+    *) echo "fuzz.sh: unknown target '$target' (expected: safetensors, config, keras, inputs, tokenizer)" >&2; exit 2 ;;
 esac
 case "$seconds" in
     ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2 ;;

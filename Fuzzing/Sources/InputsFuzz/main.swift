@@ -1,5 +1,5 @@
 import FuzzSupport
-import Models
+import Formats
 
 // An `--inputs` file: the first byte picks the format (even: JSON Lines, odd: safetensors), the
 // rest is the file.

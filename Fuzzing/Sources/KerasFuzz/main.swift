@@ -1,6 +1,6 @@
 import Foundation
 import FuzzSupport
-import Models
+import Formats
 import Searchers
 
 // A zip archive: its directory and every entry extracted (with the reader's cap), then the same

@@ -1,4 +1,5 @@
 import FuzzSupport
+import Formats
 import Tensor
 
 // A safetensors file: the header alone, then the whole file mapped and every tensor read and
