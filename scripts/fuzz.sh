@@ -8,7 +8,7 @@
 # The corpus starts from the committed seeds (Fuzzing/Seeds/TARGET/) and grows in
 # .build-fuzz/corpus/TARGET/ (ignored). Memory is capped (-rss_limit_mb, -malloc_limit_mb at
 # 2048), so a bomb that allocates gigabytes is a finding; so is an input taking over 30 s (a meta
-# build of the largest config allowed, 10,000 layers, takes about 7 s under the sanitizers).
+# build of the largest config allowed, 2,048 layers, takes about 1.5 s under the sanitizers).
 # Crashes, timeouts and out-of-memory inputs go to Fuzzing/Crashes/TARGET/ (ignored); minimise one with
 #   .build-fuzz/release/TARGETFuzz -minimize_crash=1 -runs=20000 -exact_artifact_path=min.bin CRASH
 # and commit it under Tests/Fixtures/fuzz/ with its regression test. The build alone:

@@ -3,8 +3,9 @@
 /// hidden sizes of 2^14 to 2^15, vocabularies of 256k and contexts of 10M positions); within them,
 /// every shape's element and byte count fits in `Int`, and a meta (shape-only) build is quick.
 public enum ConfigLimits {
-    /// Layers (`num_hidden_layers`, `n_layer`, `n_layers`).
-    public static let layers = 10_000
+    /// Layers (`num_hidden_layers`, `n_layer`, `n_layers`): 2,048, ten times the deepest real
+    /// model, so that a meta build of the largest config allowed stays around a second.
+    public static let layers = 2_048
     /// A width (hidden, intermediate, embedding, head and label sizes, head counts, channels,
     /// patch side): 2^20.
     public static let width = 1 << 20
