@@ -11,7 +11,7 @@ public struct Bench: ParsableCommand {
         abstract: "Time a checkpoint's forward pass and show where the time goes, by module or by op.",
         discussion: """
         Loads the checkpoint with its weights, builds one batch (--shape/--dtype placeholder, or the \
-        first batch of --inputs), runs --warmup untimed forwards, then --repeat forwards under the \
+        first batch of --inputs or of the texts, --text/--text-file), runs --warmup untimed forwards, then --repeat forwards under the \
         profiler. Every op is timed on the monotonic clock and attributed to the innermost module it \
         ran in; FLOPs are counted from shapes (linear 2·rows·in·out, matmul 2·batch·M·K·N, conv2d \
         2·N·O·outH·outW·C·kH·kW, elementwise, norm and softmax ops one per output element; views \
@@ -71,10 +71,11 @@ public struct Bench: ParsableCommand {
     }
 
     public func run() throws {
-        let destination = try OutputDestination(output, inputs: [checkpoint.model, input.inputs, compare])
-        var models = [(path: checkpoint.model, model: try checkpoint.load(.real).model)]
+        let destination = try OutputDestination(output, inputs: [checkpoint.model, compare] + input.files)
+        let loaded = try checkpoint.load(.real)
+        var models = [(path: checkpoint.model, model: loaded.model)]
         if let compare { models.append((compare, try ModelArguments.load(path: compare, .real).model)) }
-        let (batch, source) = try input.firstBatch(for: models[0].model)
+        let (batch, source) = try input.firstBatch(for: loaded)
         for (_, model) in models.dropFirst() {
             // The same batch goes through both: the second model must take its inputs too.
             if try input.inputFile(for: model) == nil { try model.validate(batch) }
@@ -96,7 +97,7 @@ public struct Bench: ParsableCommand {
                     _ = try model.forward(batch)
                 }
             } catch {
-                // A batch from --inputs: name its file and line before what failed.
+                // A batch from --inputs or of texts: name its file and line before what failed.
                 guard let source else { throw error }
                 throw CLIError.batchFailed(batch: source, detail: Slimtrace.describe(error))
             }

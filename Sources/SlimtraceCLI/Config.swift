@@ -48,12 +48,12 @@ public struct Config: ParsableCommand {
     }
 
     public func run() throws {
-        let destination = try OutputDestination(output, inputs: [checkpoint.model, input.inputs])
+        let destination = try OutputDestination(output, inputs: [checkpoint.model] + input.files)
         let settings = try AutoSlimConfig.parseSettings(set)
         var roots: [Linear2LinearFinding] = []
         if ffn2Sparsity > 0 {
             let loaded = try checkpoint.load(.auto)
-            let (batch, _) = try input.firstBatch(for: loaded.model, meta: loaded.isMeta)
+            let (batch, _) = try input.firstBatch(for: loaded, meta: loaded.isMeta)
             roots = Linear2LinearSearcher(trace: TraceSearcher(model: loaded.model, graph: try loaded.model.trace(batch))).search()
         }
         let configs = AutoSlimConfig.make(linear2linear: roots, ffn2Sparsity: ffn2Sparsity, mhaSparsity: mhaSparsity, settings: settings)

@@ -17,8 +17,8 @@ public struct Search: ParsableCommand {
         (grouped-query attention and fused qkv included)
           head           the classifier head (the last Linear/Conv2d, if it is the last module)
 
-        With --inputs, the first batch whose forward pass runs is traced (as INC walks its \
-        dataloader); if none runs, the first batch's error is reported.
+        With --inputs (or texts: --text, --text-file), the first batch whose forward pass runs is \
+        traced (as INC walks its dataloader); if none runs, the first batch's error is reported.
 
         MODEL may also be a Keras .keras archive: then only the classifier head is searched (Keras \
         layer classes Dense and Conv2D).
@@ -31,6 +31,7 @@ public struct Search: ParsableCommand {
         Examples:
           slimtrace Examples/tiny-bert
           slimtrace Examples/tiny-bert --shape 1,128 --format json
+          slimtrace path/to/bert --text "Slimming keeps the outputs." --text-file texts.txt
           slimtrace Examples/tiny-bert --searchers linear2linear --explain
           slimtrace Examples/tiny-bert --recipe '{"BertAttention": ["self.query", "self.key", "self.value", "output.dense"]}'
           slimtrace path/to/llama-70b-config-only --meta
@@ -85,7 +86,7 @@ public struct Search: ParsableCommand {
     }
 
     public func run() throws {
-        let destination = try OutputDestination(output, inputs: [checkpoint.model, input.inputs, recipeFile])
+        let destination = try OutputDestination(output, inputs: [checkpoint.model, recipeFile] + input.files)
         if checkpoint.model.hasSuffix(".keras") {
             try destination.write(try kerasReport())
             return
@@ -94,7 +95,7 @@ public struct Search: ParsableCommand {
         if let reason = loaded.metaReason, !meta {
             Slimtrace.writeToStandardError("note: tracing shapes only (no weight read): \(reason)")
         }
-        let candidates = try input.batches(for: loaded.model, meta: loaded.isMeta)
+        let candidates = try input.batches(for: loaded, meta: loaded.isMeta)
         let trace: TraceSearcher
         do {
             let traced = try loaded.model.traceFirstThatRuns(candidates.map(\.inputs))

@@ -17,7 +17,7 @@ public struct SlimCommand: ParsableCommand {
         groups). Unsafe pairs are left alone and listed.
 
         The slimmed model is checked against the original on a placeholder batch (--shape/--dtype, \
-        or the first batch of --inputs): if the outputs differ by more than --tolerance, slim fails \
+        or the first batch of --inputs or of --text/--text-file): if the outputs differ by more than --tolerance, slim fails \
         and nothing is written. The new folder holds model.safetensors and config.json with a \
         "slimtrace" section recording per layer what changed; slimtrace loads it like any checkpoint.
 
@@ -63,9 +63,9 @@ public struct SlimCommand: ParsableCommand {
 
     public func run() throws {
         let destination = try OutputPath(output, kind: .folder(replacing: force),
-                                         inputs: [checkpoint.model, input.inputs].compactMap { $0 }.map(URL.init(fileURLWithPath:)))
+                                         inputs: ([checkpoint.model] + input.files).map(URL.init(fileURLWithPath:)))
         let loaded = try checkpoint.load(.real)
-        let (batch, _) = try input.firstBatch(for: loaded.model)
+        let (batch, _) = try input.firstBatch(for: loaded)
         let options = SlimOptions(round: round, channels: only != .mha, heads: only != .ffn, tolerance: tolerance, inputs: batch)
         let report = try CheckpointSlimmer(directory: checkpoint.url, options: options).slim(to: destination)
         if format == .json {

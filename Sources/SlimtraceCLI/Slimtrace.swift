@@ -15,6 +15,10 @@ public struct Slimtrace: ParsableCommand {
         --dtype, as Intel Neural Compressor traces) or real batches from --inputs: a .safetensors \
         file of named tensors (one batch) or a .jsonl file with one JSON object per line, e.g.
           {"input_ids": [[101, 2023, 102]], "attention_mask": [[1, 1, 1]]}
+          {"text": "Is it slim?", "pair": "It is."}
+        or text: --text (repeatable) and --text-file (one text per line), tokenized with the \
+        checkpoint's own tokenizer.json in batches of --batch-size (default 8), padded with the \
+        attention mask.
 
         slimtrace runs the checkpoint through its own tensor runtime, records the forward pass as a \
         graph (like torch.jit.trace) and reads it: feed-forward pairs, attention heads and the \
@@ -31,6 +35,8 @@ public struct Slimtrace: ParsableCommand {
           slimtrace run Examples/tiny-bert \\
               --inputs Examples/tiny-bert/inputs.jsonl --output logits.safetensors
           slimtrace bench Examples/tiny-bert --shape 1,128 --by op
+          slimtrace tokenize path/to/bert --text "Hello, world!"
+          slimtrace run path/to/bert --text "Hello, world!" --text "Slim it." -o logits.safetensors
 
         Errors print one line, `error: ...`, naming the file or argument at fault, and exit with status 1.
         """,
@@ -46,6 +52,7 @@ public struct Slimtrace: ParsableCommand {
             Config.self,
             SlimCommand.self,
             Bench.self,
+            Tokenize.self,
         ],
         defaultSubcommand: Search.self
     )

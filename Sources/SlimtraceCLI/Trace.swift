@@ -16,7 +16,8 @@ public struct Trace: ParsableCommand {
         The batch is a placeholder of ones for the model's primary input (--shape and --dtype, \
         defaulting to what the model declares: [1,16] int64 token ids; ViT \
         [1,3,image_size,image_size] float32), \
-        or the first batch of --inputs whose forward pass runs (every batch is checked against the \
+        or the first batch of --inputs (or of the texts of --text/--text-file, tokenized with the \
+        checkpoint's tokenizer.json) whose forward pass runs (every batch is checked against the \
         model's inputs; if none runs, the first batch's error is reported).
 
         With --meta the trace carries shapes only: the model is built from config.json, its \
@@ -54,18 +55,18 @@ public struct Trace: ParsableCommand {
     }
 
     public func run() throws {
-        let destination = try OutputDestination(output, inputs: [checkpoint.model, input.inputs])
+        let destination = try OutputDestination(output, inputs: [checkpoint.model] + input.files)
         let loaded = try checkpoint.load(meta ? .meta : .auto)
         if let reason = loaded.metaReason, !meta {
             Slimtrace.writeToStandardError("note: tracing shapes only (no weight read): \(reason)")
         }
         let model = loaded.model
-        let candidates = try input.batches(for: model, meta: loaded.isMeta)
+        let candidates = try input.batches(for: loaded, meta: loaded.isMeta)
         let traced: (graph: Graph, batch: Int, seconds: Double)
         do {
             traced = try model.traceFirstThatRuns(candidates.map(\.inputs))
         } catch {
-            // A batch from --inputs: name its file and line before the module that failed.
+            // A batch from --inputs or of texts: name its file and line before the module that failed.
             guard let source = candidates.first?.source else { throw error }
             throw CLIError.batchFailed(batch: source, detail: Slimtrace.describe(error))
         }
