@@ -60,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "Models",
-            dependencies: ["NN", "Tracer", "Formats", "Tensor"]
+            dependencies: ["NN", "Tracer", "Formats", "Tokenizers", "Tensor"]
         ),
         .target(
             name: "Searchers",
@@ -76,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "SlimtraceCLI",
-            dependencies: ["Searchers", "Slim", "Models", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Searchers", "Slim", "Models", "Tokenizers", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "slimtrace",
@@ -88,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelsTests",
-            dependencies: ["Models", "Formats", "Profiler", "NN", "Tensor", "Tracer", "TestFixtures"]
+            dependencies: ["Models", "Tokenizers", "Formats", "Profiler", "NN", "Tensor", "Tracer", "TestFixtures"]
         ),
         .testTarget(
             name: "SearchersTests",
@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlimtraceCLITests",
-            dependencies: ["SlimtraceCLI", "slimtrace", "Searchers", "Models", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["SlimtraceCLI", "slimtrace", "Searchers", "Models", "Tokenizers", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
         ),
         // The import rules between the targets above, checked on the real sources.
         .testTarget(

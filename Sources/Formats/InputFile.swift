@@ -10,6 +10,8 @@ import Tensor
 ///   An array holding only integers becomes an i64 tensor, one with any fraction or exponent
 ///   (`0.5`, `1e-3`) an f32 tensor (`pixel_values`). Ragged arrays, values that are not numbers
 ///   and empty lines are errors naming the file and the line.
+///   Or one text per line to tokenize, `{"text": "..."}`, or a pair, `{"text": "...", "pair": "..."}`:
+///   then the file's `texts` hold them and `batches` is empty (a file holds texts or tensors, not both).
 ///
 /// ```swift
 /// let file = try InputFile(url: URL(fileURLWithPath: "inputs.jsonl"))
@@ -19,8 +21,10 @@ import Tensor
 public struct InputFile: Sendable {
     /// The file read.
     public let url: URL
-    /// The batches, in file order (at least one).
+    /// The batches, in file order (at least one, unless the file holds texts).
     public let batches: [ModelInputs]
+    /// The texts of a JSON Lines file of `{"text": ...}` lines, in file order (empty otherwise).
+    public let texts: [InputText]
     /// Where each batch comes from, for messages: `line N` for JSON Lines, nil for safetensors.
     public let locations: [String?]
 
@@ -47,10 +51,20 @@ public struct InputFile: Sendable {
         if format == "safetensors" {
             batches = [try InputFile.readSafetensors(url)]
             locations = [nil]
+            texts = []
         } else {
             let lines = try InputFile.readJSONLines(url)
-            batches = lines.map(\.inputs)
-            locations = lines.map { "line \($0.line)" }
+            var batches: [ModelInputs] = []
+            var texts: [InputText] = []
+            for (number, line) in lines {
+                switch line {
+                case .tensors(let inputs): batches.append(inputs)
+                case .text(let text, let pair): texts.append(InputText(text, pair: pair, source: "\(path): line \(number)"))
+                }
+            }
+            self.batches = batches
+            self.texts = texts
+            locations = lines.filter { !$0.content.isText }.map { "line \($0.line)" }
         }
     }
 
@@ -84,13 +98,13 @@ public struct InputFile: Sendable {
 
     // MARK: JSON Lines
 
-    private static func readJSONLines(_ url: URL) throws -> [(line: Int, inputs: ModelInputs)] {
+    private static func readJSONLines(_ url: URL) throws -> [(line: Int, content: JSONBatchParser.Line)] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw InputError.unreadableFile(path: url.path, detail: "cannot be read: \(error.localizedDescription)")
         }
         let bytes = [UInt8](data)
-        var batches: [(line: Int, inputs: ModelInputs)] = []
+        var batches: [(line: Int, content: JSONBatchParser.Line)] = []
         var start = 0
         var lineNumber = 0
         while start < bytes.count {
@@ -100,7 +114,11 @@ public struct InputFile: Sendable {
             if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             do {
                 var parser = JSONBatchParser(bytes: bytes[start..<end])
-                batches.append((lineNumber, try parser.parseBatch()))
+                let line = try parser.parseBatch()
+                if let first = batches.first?.content, first.isText != line.isText {
+                    throw JSONBatchParser.Failure(message: "a \(line.isText ? "text" : "tensor") line after \(first.isText ? "text" : "tensor") lines (a file holds texts or named arrays, not both)")
+                }
+                batches.append((lineNumber, line))
             } catch let error as JSONBatchParser.Failure {
                 throw InputError.unreadableFile(path: url.path, detail: "line \(lineNumber): \(error.message)")
             }
@@ -114,7 +132,8 @@ public struct InputFile: Sendable {
 }
 
 /// Parses one JSON Lines batch: an object of input name → number or nested arrays of numbers,
-/// recording whether any number is written as a float and rejecting ragged arrays.
+/// recording whether any number is written as a float and rejecting ragged arrays; or a text line,
+/// `{"text": "..."}` with an optional `"pair"`.
 struct JSONBatchParser {
     struct Failure: Error {
         let message: String
@@ -123,6 +142,19 @@ struct JSONBatchParser {
     /// The deepest nesting of arrays read (a tensor's rank); the parser recurses once per level,
     /// so a line of a million `[` must stop here rather than overflow the stack.
     static let maximumRank = 64
+
+    /// What one line holds.
+    enum Line {
+        case tensors(ModelInputs)
+        case text(String, pair: String?)
+
+        var isText: Bool {
+            if case .text = self { true } else { false }
+        }
+    }
+
+    /// The keys of a text line.
+    static let textKeys = ["text", "pair"]
 
     private let bytes: ArraySlice<UInt8>
     private var position: Int
@@ -135,7 +167,7 @@ struct JSONBatchParser {
     /// One-based column of the current position (for messages).
     private var column: Int { position - bytes.startIndex + 1 }
 
-    mutating func parseBatch() throws -> ModelInputs {
+    mutating func parseBatch() throws -> Line {
         skipWhitespace()
         guard position < bytes.endIndex else {
             throw Failure(message: "empty line (each line must be one JSON object, e.g. {\"input_ids\": [[101, 2023, 102]]})")
@@ -145,6 +177,7 @@ struct JSONBatchParser {
         }
         position += 1
         var entries: [(name: String, tensor: Tensor)] = []
+        var strings: [(name: String, value: String)] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             throw Failure(message: "the object names no inputs (expected e.g. {\"input_ids\": [[101, 2023, 102]]})")
@@ -155,7 +188,7 @@ struct JSONBatchParser {
                 throw Failure(message: "column \(column): expected an input name in double quotes, found \(describeHere())")
             }
             let name = try parseString()
-            if entries.contains(where: { $0.name == name }) {
+            if entries.contains(where: { $0.name == name }) || strings.contains(where: { $0.name == name }) {
                 throw Failure(message: "input \"\(name)\" appears twice")
             }
             skipWhitespace()
@@ -163,7 +196,15 @@ struct JSONBatchParser {
                 throw Failure(message: "column \(column): expected ':' after \"\(name)\", found \(describeHere())")
             }
             position += 1
-            entries.append((name, try parseTensor(name: name)))
+            skipWhitespace()
+            if peek() == UInt8(ascii: "\"") {
+                guard JSONBatchParser.textKeys.contains(name) else {
+                    throw Failure(message: "column \(column): the value of \"\(name)\" is a string; only \"text\" and \"pair\" hold text (inputs are numbers or nested arrays of numbers)")
+                }
+                strings.append((name, try parseString()))
+            } else {
+                entries.append((name, try parseTensor(name: name)))
+            }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
@@ -173,11 +214,23 @@ struct JSONBatchParser {
                 guard position == bytes.endIndex else {
                     throw Failure(message: "column \(column): unexpected \(describeHere()) after the object (one batch per line)")
                 }
-                return ModelInputs(entries)
+                return try line(entries: entries, strings: strings)
             default:
                 throw Failure(message: "column \(column): expected ',' or '}' after the value of \"\(name)\", found \(describeHere())")
             }
         }
+    }
+
+    /// The tensors of the line, or its text: a text line holds `"text"` and optionally `"pair"`, nothing else.
+    private func line(entries: [(name: String, tensor: Tensor)], strings: [(name: String, value: String)]) throws -> Line {
+        guard !strings.isEmpty else { return .tensors(ModelInputs(entries)) }
+        if let tensor = entries.first {
+            throw Failure(message: "\"\(tensor.name)\" beside \"\(strings[0].name)\": a line holds a text ({\"text\": ..., \"pair\": ...}) or named arrays, not both")
+        }
+        guard let text = strings.first(where: { $0.name == "text" })?.value else {
+            throw Failure(message: "\"pair\" without \"text\" (a text line is {\"text\": \"...\"} or {\"text\": \"...\", \"pair\": \"...\"})")
+        }
+        return .text(text, pair: strings.first { $0.name == "pair" }?.value)
     }
 
     // MARK: Values

@@ -14,6 +14,10 @@ public struct ConfigFile: Sendable {
     /// True when the config has a `slimtrace` section: the checkpoint was slimmed, and its layers'
     /// sizes (feed-forward width, head count) come from its tensors, not from this config.
     public let isSlimmed: Bool
+    /// `vocab_size`: the rows of the token embedding, when the config gives it.
+    public let vocabularySize: Int?
+    /// The most positions the model embeds (`max_position_embeddings`, GPT-2's `n_positions`), if given.
+    public let maxPositions: Int?
 
     /// Reads and checks `config.json` at `url`.
     public init(url: URL) throws {
@@ -45,6 +49,8 @@ public struct ConfigFile: Sendable {
         modelType = type
         architectures = dictionary["architectures"] as? [String] ?? []
         isSlimmed = dictionary["slimtrace"] is [String: Any]
+        vocabularySize = dictionary["vocab_size"] as? Int
+        maxPositions = (dictionary["max_position_embeddings"] ?? dictionary["n_positions"]) as? Int
     }
 
     /// Whether a stored tensor of `stored` shape can fill a parameter the config sizes as `expected`:

@@ -4,7 +4,8 @@ import Foundation
 import Models
 import Tensor
 
-/// What to feed the model: a placeholder (`--shape`, `--dtype`) or real batches (`--inputs`).
+/// What to feed the model: a placeholder (`--shape`, `--dtype`), real batches (`--inputs`) or
+/// text (`--text`, `--text-file`).
 public struct InputOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
         "Placeholder shape for the model's primary input, positive integers separated by commas (default: the model's, e.g. 1,16 token ids; ViT 1,3,image_size,image_size).",
@@ -17,13 +18,18 @@ public struct InputOptions: ParsableArguments {
     public var dtype: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Real batches instead of a placeholder: a .safetensors file (one batch of named tensors) or a .jsonl file (one JSON object of named arrays per line).",
+        "Real batches instead of a placeholder: a .safetensors file (one batch of named tensors) or a .jsonl file (one JSON object of named arrays per line, or one {\"text\": ..., \"pair\": ...} per line).",
         valueName: "file"))
     public var inputs: String?
+
+    @OptionGroup public var text: TextOptions
 
     public init() {}
 
     public func validate() throws {
+        if text.isGiven, let other = inputs != nil ? "inputs" : shape != nil ? "shape" : dtype != nil ? "dtype" : nil {
+            throw ValidationError("--\(text.text.isEmpty ? "text-file" : "text") and --\(other) cannot be used together: text is tokenized into its own batches")
+        }
         if inputs != nil, shape != nil || dtype != nil {
             throw ValidationError("--inputs and --\(shape != nil ? "shape" : "dtype") cannot be used together: the batches in --inputs have their own shapes and dtypes")
         }
@@ -56,23 +62,36 @@ public struct InputOptions: ParsableArguments {
         return file
     }
 
-    /// Every batch to try, in order, each with where it came from: the batches of `--inputs` (as
-    /// shapes only with `meta`), or the one placeholder of `--shape`/`--dtype`.
-    public func batches(for model: any TransformerModel, meta: Bool = false) throws -> [(inputs: ModelInputs, source: String?)] {
-        guard let file = try inputFile(for: model) else {
-            return [(try PlaceholderInputs.make(for: model, shape: parsedShape(), dtype: parsedDType(), meta: meta), nil)]
+    /// Every batch to try, in order, each with where it came from: the texts (`--text`,
+    /// `--text-file`, or the `{"text": ...}` lines of `--inputs`) tokenized with the checkpoint's
+    /// tokenizer, the batches of `--inputs`, or the one placeholder of `--shape`/`--dtype` (the
+    /// model's declared input by default). Shape-only tensors when `loaded` is meta. `source`
+    /// names the file and line (or `--text` number) of a real batch, nil for the placeholder.
+    public func batches(for loaded: LoadedModel) throws -> [(inputs: ModelInputs, source: String?)] {
+        let file = try inputFile(for: loaded.model)
+        let texts = try (file?.texts ?? []) + text.texts()
+        let batches: [(inputs: ModelInputs, source: String?)]
+        if !texts.isEmpty {
+            batches = try text.batches(of: texts, for: loaded)
+        } else if let file {
+            batches = file.batches.indices.map { (file.batches[$0], file.describeBatch($0)) }
+        } else {
+            return [(try PlaceholderInputs.make(for: loaded.model, shape: parsedShape(), dtype: parsedDType(), meta: loaded.isMeta), nil)]
         }
-        return file.batches.indices.map { index in
-            let batch = file.batches[index]
-            let inputs = meta ? ModelInputs(batch.entries.map { ($0.name, Tensor.meta(shape: $0.tensor.shape, dtype: $0.tensor.dtype)) }) : batch
-            return (inputs, file.describeBatch(index))
+        guard loaded.isMeta else { return batches }
+        return batches.map { batch in
+            (ModelInputs(batch.inputs.entries.map { ($0.name, Tensor.meta(shape: $0.tensor.shape, dtype: $0.tensor.dtype)) }), batch.source)
         }
     }
 
-    /// The first of `batches(for:)`, with its values: the first batch of `--inputs` (every batch checked
-    /// against the model), or the placeholder of `--shape`/`--dtype` (the model's declared input by
-    /// default). `source` names the file and line of a batch from `--inputs`.
-    public func firstBatch(for model: any TransformerModel) throws -> (inputs: ModelInputs, source: String?) {
-        try batches(for: model)[0]
+    /// The first of `batches(for:)`: the batch `bench` and `slim` run.
+    public func firstBatch(for loaded: LoadedModel) throws -> (inputs: ModelInputs, source: String?) {
+        try batches(for: loaded)[0]
+    }
+
+    /// The files these options read (`--inputs`, `--text-file`; nil entries are options not
+    /// given), which no output may be or hold.
+    public var files: [String?] {
+        [inputs, text.textFile]
     }
 }

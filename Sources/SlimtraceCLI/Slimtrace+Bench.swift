@@ -14,8 +14,8 @@ extension Slimtrace {
             abstract: "Time a checkpoint's forward pass and show where the time goes, by module or by op.",
             discussion: """
             Loads the checkpoint with its weights, builds one batch (--shape/--dtype placeholder, or the \
-            first batch of --inputs), runs --warmup untimed forwards, then --repeat forwards under the \
-            profiler. Every op is timed on the monotonic clock and attributed to the innermost module it \
+            first batch of --inputs or of the texts of --text/--text-file), runs --warmup untimed \
+            forwards, then --repeat forwards under the profiler. Every op is timed on the monotonic clock and attributed to the innermost module it \
             ran in; FLOPs are counted from shapes (linear 2·rows·in·out, matmul 2·batch·M·K·N, conv2d \
             2·N·O·outH·outW·C·kH·kW, elementwise, norm and softmax ops one per output element; views \
             and copies none).
@@ -42,6 +42,7 @@ extension Slimtrace {
             Examples:
               slimtrace bench Examples/tiny-bert --shape 1,128
               slimtrace bench Examples/tiny-bert --shape 1,128 --by op --repeat 50
+              slimtrace bench path/to/gpt2 --text-file texts.txt --batch-size 4
               slimtrace bench path/to/pruned-bert --shape 1,128 \\
                   --compare bert-slim --format json -o bench.json
             """
@@ -75,10 +76,11 @@ extension Slimtrace {
         }
 
         public func run() throws {
-            let destination = try output.destination(reading: [checkpoint.model, input.inputs, compare])
-            var models = [(path: checkpoint.model, model: try checkpoint.load(.real).model)]
+            let destination = try output.destination(reading: [checkpoint.model, compare] + input.files)
+            let loaded = try checkpoint.load(.real)
+            var models = [(path: checkpoint.model, model: loaded.model)]
             if let compare { models.append((compare, try ModelArguments.load(path: compare, .real).model)) }
-            let (batch, source) = try input.firstBatch(for: models[0].model)
+            let (batch, source) = try input.firstBatch(for: loaded)
             for (_, model) in models.dropFirst() {
                 // The same batch goes through both: the second model must take its inputs too.
                 if try input.inputFile(for: model) == nil { try model.validate(batch) }

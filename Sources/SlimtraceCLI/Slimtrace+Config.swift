@@ -19,6 +19,7 @@ extension Slimtrace {
             Examples:
               slimtrace config Examples/tiny-bert --ffn2-sparsity 0.5 --mha-sparsity 0.5
               slimtrace config Examples/tiny-bert --ffn2-sparsity 0.8 --set pruning_scope=local --set start_step=10
+              slimtrace config path/to/bert --ffn2-sparsity 0.5 --text-file texts.txt
             """
         )
 
@@ -46,7 +47,7 @@ extension Slimtrace {
         }
 
         public func run() throws {
-            let destination = try output.destination(reading: [checkpoint.model, input.inputs])
+            let destination = try output.destination(reading: [checkpoint.model] + input.files)
             let settings = try AutoSlimConfig.parseSettings(set)
             var roots: [Linear2LinearFinding] = []
             if ffn2Sparsity > 0 {

@@ -5,11 +5,12 @@ import Models
 import Tensor
 
 extension Slimtrace {
-    /// `slimtrace run MODEL --inputs FILE --output OUT.safetensors`: every batch through the model.
+    /// `slimtrace run MODEL --inputs FILE --output OUT.safetensors` (or `--text`, `--text-file`):
+    /// every batch through the model.
     public struct Run: ParsableCommand {
         public static let configuration = CommandConfiguration(
             commandName: "run",
-            abstract: "Run every batch of an inputs file through a checkpoint and save the outputs.",
+            abstract: "Run every batch of an inputs file, or texts, through a checkpoint and save the outputs.",
             discussion: """
             Writes one tensor per batch to a .safetensors file, named after what the model returns: \
             `logits` for models with a head (…ForSequenceClassification, …ForCausalLM, …LMHeadModel), \
@@ -22,18 +23,22 @@ extension Slimtrace {
             (a token id outside the vocabulary, mismatched shapes) stops the run with an error naming \
             its line, and nothing is written.
 
-            Example:
+            Texts (--text, repeatable; --text-file, one per line; or {"text": ..., "pair": ...} lines \
+            in a .jsonl --inputs file) are tokenized with the tokenizer.json in MODEL, as transformers' \
+            tokenizer(texts, padding=True, truncation=True) does: --batch-size texts per batch \
+            (default 8), each batch padded to its longest text with the attention mask (and \
+            token_type_ids for models that take them); a tokenizer without a pad token pads with its \
+            eos token. A text longer than the model's positions is truncated, with a warning.
+
+            Examples:
               slimtrace run Examples/tiny-bert \\
                   --inputs Examples/tiny-bert/inputs.jsonl --output logits.safetensors
+              slimtrace run path/to/gpt2 --text "Hello, world!" --text "Slim it." -o logits.safetensors
             """
         )
 
         @OptionGroup public var checkpoint: ModelArguments
-
-        @Option(name: .long, help: ArgumentHelp(
-            "The batches: a .safetensors file (one batch of named tensors) or a .jsonl file (one JSON object of named arrays per line).",
-            valueName: "file"))
-        public var inputs: String
+        @OptionGroup public var input: InputOptions
 
         @Option(name: [.short, .long], help: ArgumentHelp("The .safetensors file to write the outputs to.", valueName: "file"))
         public var output: String
@@ -41,7 +46,9 @@ extension Slimtrace {
         public init() {}
 
         public func validate() throws {
-            if inputs.isEmpty { throw ValidationError("--inputs needs a file name") }
+            guard input.inputs != nil || input.text.isGiven, input.shape == nil, input.dtype == nil else {
+                throw ValidationError("run needs real inputs: --inputs FILE, --text TEXT or --text-file FILE (not a --shape/--dtype placeholder)")
+            }
             if output.isEmpty { throw ValidationError("--output needs a file name") }
             guard URL(fileURLWithPath: output).pathExtension.lowercased() == "safetensors" else {
                 throw ValidationError("--output \"\(output)\": outputs are written as safetensors; name the file *.safetensors")
@@ -54,15 +61,16 @@ extension Slimtrace {
         }
 
         public func run() throws {
-            let destination = try OutputPath(output, kind: .file, inputs: [checkpoint.url, URL(fileURLWithPath: inputs)])
-            let model = try checkpoint.load(.real).model
-            let file = try InputFile(url: URL(fileURLWithPath: inputs))
-            try file.check(against: model)
+            let destination = try OutputPath(output, kind: .file, inputs: ([checkpoint.model] + input.files).compactMap { $0 }.map(URL.init(fileURLWithPath:)))
+            let loaded = try checkpoint.load(.real)
+            let model = loaded.model
             var outputs: [(String, Tensor)] = []
-            for (index, batch) in file.batches.enumerated() {
-                let result = try CLIError.naming(batch: file.describeBatch(index)) { try model.forward(batch) }
+            for (index, batch) in try input.batches(for: loaded).enumerated() {
+                let result = try CLIError.naming(batch: batch.source) { try model.forward(batch.inputs) }
                 outputs.append((Run.outputName(model.outputName, batch: index), result))
             }
+            let read = input.files.compactMap { $0 }
+            let inputs = read.isEmpty ? "--text" : read.joined(separator: ", ")
             let metadata = ["model": model.typeName, "inputs": inputs, "batches": String(outputs.count), "format": "pt"]
             do {
                 try destination.write { try SafetensorsWriter.write(outputs, metadata: metadata, to: $0) }

@@ -19,8 +19,8 @@ extension Slimtrace {
             (grouped-query attention and fused qkv included)
               head           the classifier head (the last Linear/Conv2d, if it is the last module)
 
-            With --inputs, the first batch whose forward pass runs is traced (as INC walks its \
-            dataloader); if none runs, the first batch's error is reported.
+            With --inputs (or texts: --text, --text-file), the first batch whose forward pass runs is \
+            traced (as INC walks its dataloader); if none runs, the first batch's error is reported.
 
             MODEL may also be a Keras .keras archive: then only the classifier head is searched (Keras \
             layer classes Dense and Conv2D).
@@ -33,6 +33,7 @@ extension Slimtrace {
             Examples:
               slimtrace Examples/tiny-bert
               slimtrace Examples/tiny-bert --shape 1,128 --format json
+              slimtrace path/to/bert --text "Slimming keeps the outputs." --text-file texts.txt
               slimtrace Examples/tiny-bert --searchers linear2linear --explain
               slimtrace Examples/tiny-bert --recipe '{"BertAttention": ["self.query", "self.key", "self.value", "output.dense"]}'
               slimtrace path/to/llama-70b-config-only --meta
@@ -78,7 +79,7 @@ extension Slimtrace {
         }
 
         public func run() throws {
-            let destination = try output.destination(reading: [checkpoint.model, input.inputs, recipeFile])
+            let destination = try output.destination(reading: [checkpoint.model, recipeFile] + input.files)
             if checkpoint.model.hasSuffix(".keras") {
                 try destination.write(try kerasReport())
                 return

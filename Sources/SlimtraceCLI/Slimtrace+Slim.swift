@@ -16,13 +16,15 @@ extension Slimtrace {
             groups). Unsafe pairs are left alone and listed.
 
             The slimmed model is checked against the original on a placeholder batch (--shape/--dtype, \
-            or the first batch of --inputs): if the outputs differ by more than --tolerance, slim fails \
-            and nothing is written. The new folder holds model.safetensors and config.json with a \
-            "slimtrace" section recording per layer what changed; slimtrace loads it like any checkpoint.
+            or the first batch of --inputs or of the texts of --text/--text-file): if the outputs \
+            differ by more than --tolerance, slim fails and nothing is written. The new folder holds \
+            model.safetensors and config.json with a "slimtrace" section recording per layer what \
+            changed; slimtrace loads it like any checkpoint.
 
             Examples:
               slimtrace slim path/to/pruned-bert --output bert-slim
               slimtrace slim path/to/pruned-llama --output llama-slim --only mha --format json
+              slimtrace slim path/to/pruned-bert --output bert-slim --text "Slimming keeps the outputs."
             """
         )
 
@@ -55,9 +57,9 @@ extension Slimtrace {
         }
 
         public func run() throws {
-            let destination = try output.claim(reading: [checkpoint.model, input.inputs])
+            let destination = try output.claim(reading: [checkpoint.model] + input.files)
             let loaded = try checkpoint.load(.real)
-            let (batch, _) = try input.firstBatch(for: loaded.model)
+            let (batch, _) = try input.firstBatch(for: loaded)
             let options = SlimOptions(round: round, channels: only != .mha, heads: only != .ffn, tolerance: tolerance, inputs: batch)
             let result = try CheckpointSlimmer(directory: checkpoint.url, options: options).slim(to: destination)
             try OutputDestination.standardOutput.write(report.format == .json ? try JSONOutput.string(result) : result.table())

@@ -15,7 +15,8 @@ extension Slimtrace {
             The batch is a placeholder of ones for the model's primary input (--shape and --dtype, \
             defaulting to what the model declares: [1,16] int64 token ids; ViT \
             [1,3,image_size,image_size] float32), \
-            or the first batch of --inputs whose forward pass runs (every batch is checked against the \
+            or the first batch of --inputs (or of the texts of --text/--text-file, tokenized with the \
+            checkpoint's tokenizer.json) whose forward pass runs (every batch is checked against the \
             model's inputs; if none runs, the first batch's error is reported).
 
             With --meta the trace carries shapes only: the model is built from config.json, its \
@@ -30,6 +31,7 @@ extension Slimtrace {
               slimtrace trace Examples/tiny-bert --shape 1,128 --format json -o graph.json
               slimtrace trace Examples/tiny-bert --format dot -o bert.dot \\
                   --inputs Examples/tiny-bert/inputs.jsonl
+              slimtrace trace path/to/llama --text "Hello, world!" --text "Slim it." -o graph.ir
               slimtrace trace path/to/llama-70b --meta --shape 1,4096
             """
         )
@@ -44,7 +46,7 @@ extension Slimtrace {
         public init() {}
 
         public func run() throws {
-            let destination = try output.destination(reading: [checkpoint.model, input.inputs])
+            let destination = try output.destination(reading: [checkpoint.model] + input.files)
             let traced = try TracedModel(checkpoint, input: input, mode: trace.loadMode)
             try destination.write(try graph.format.render(traced.graph))
             if let file = output.output {

@@ -19,11 +19,15 @@ public struct Slimtrace: ParsableCommand {
         --dtype, as Intel Neural Compressor traces) or real batches from --inputs: a .safetensors \
         file of named tensors (one batch) or a .jsonl file with one JSON object per line, e.g.
           {"input_ids": [[101, 2023, 102]], "attention_mask": [[1, 1, 1]]}
+          {"text": "Is it slim?", "pair": "It is."}
+        or text: --text (repeatable) and --text-file (one text per line), tokenized with the \
+        checkpoint's own tokenizer.json in batches of --batch-size (default 8), padded with the \
+        attention mask.
 
         slimtrace runs the checkpoint through its own tensor runtime, records the forward pass as a \
         graph (like torch.jit.trace) and reads it: feed-forward pairs, attention heads and the \
         classifier head (search, the default), INC's pruning configs (config), then removes what \
-        pruning zeroed (slim) and shows where time goes (bench).
+        pruning zeroed (slim), shows where time goes (bench) and what a text is fed as (tokenize).
 
         Examples:
           slimtrace Examples/tiny-bert
@@ -35,6 +39,8 @@ public struct Slimtrace: ParsableCommand {
           slimtrace run Examples/tiny-bert \\
               --inputs Examples/tiny-bert/inputs.jsonl --output logits.safetensors
           slimtrace bench Examples/tiny-bert --shape 1,128 --by op
+          slimtrace tokenize path/to/bert --text "Hello, world!"
+          slimtrace run path/to/bert --text "Hello, world!" --text "Slim it." -o logits.safetensors
 
         `slimtrace help <subcommand>` (or `slimtrace <subcommand> --help`) explains a command, its \
         options and examples. Errors print one line, `error: ...`, naming the file or argument at \
@@ -44,7 +50,7 @@ public struct Slimtrace: ParsableCommand {
         // One line per command. A new command is `extension Slimtrace { struct Name: ParsableCommand }`
         // in its own file, `Slimtrace+Name.swift`, with `commandName:` in its configuration; it takes
         // `@OptionGroup var checkpoint: ModelArguments` (MODEL), when it runs the model
-        // `@OptionGroup var input: InputOptions` (--shape/--dtype/--inputs) and traces with
+        // `@OptionGroup var input: InputOptions` (--shape/--dtype/--inputs/--text/--text-file) and traces with
         // `TracedModel`, and writes text through `OutputFileOption` (-o) and `FormatOption` (--format).
         subcommands: [
             Search.self,
@@ -53,6 +59,7 @@ public struct Slimtrace: ParsableCommand {
             Config.self,
             Slim.self,
             Bench.self,
+            Tokenize.self,
         ],
         defaultSubcommand: Search.self
     )

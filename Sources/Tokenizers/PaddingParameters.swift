@@ -44,7 +44,7 @@ public struct PaddingParameters: Equatable, Sendable {
     }
 
     /// Pads every encoding to the fixed length or the batch's longest, rounded up to the multiple (`pad_encodings`).
-    func pad(_ encodings: inout [Encoding]) {
+    public func pad(_ encodings: inout [Encoding]) {
         guard !encodings.isEmpty else { return }
         var target = length ?? encodings.map(\.count).max() ?? 0
         if let multiple = padToMultipleOf, multiple > 0, target % multiple > 0 { target += multiple - target % multiple }

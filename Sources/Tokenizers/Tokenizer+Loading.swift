@@ -2,7 +2,7 @@ import Foundation
 
 extension Tokenizer {
     /// Loads a `tokenizer.json` file, or the one in a model folder; a `tokenizer_config.json` beside it
-    /// sets `model_max_length` and the padding side. Its `add_bos_token` / `add_eos_token` change nothing:
+    /// sets `model_max_length`, the padding side and the pad and eos tokens. Its `add_bos_token` / `add_eos_token` change nothing:
     /// transformers 5.24 keeps the post-processor `tokenizer.json` holds (and adds nothing without one).
     public init(contentsOf url: URL) throws {
         var isFolder: ObjCBool = false
@@ -50,9 +50,16 @@ extension Tokenizer {
     /// Applies a parsed `tokenizer_config.json`.
     private mutating func apply(config: JSONValue) {
         if let length = config["model_max_length"]?.double, length < 1e12 { modelMaxLength = Int(length) }
-        if let side = config["padding_side"]?.string, var padding {
-            padding.side = side == "left" ? .left : .right
-            self.padding = padding
+        if let side = config["padding_side"]?.string {
+            paddingSide = side == "left" ? .left : .right
+            padding?.side = paddingSide
         }
+        padToken = Self.specialToken(config["pad_token"])
+        eosToken = Self.specialToken(config["eos_token"])
+    }
+
+    /// A special token of `tokenizer_config.json`: a string, or an added-token object's `content`.
+    private static func specialToken(_ value: JSONValue?) -> String? {
+        value?.string ?? value?["content"]?.string
     }
 }

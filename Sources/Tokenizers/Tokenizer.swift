@@ -15,6 +15,12 @@ public struct Tokenizer: Sendable {
     public var addSpecialTokensByDefault = true
     /// The longest input the model takes (`model_max_length` of `tokenizer_config.json`), if known.
     public var modelMaxLength: Int?
+    /// The token transformers pads batches with (`pad_token` of `tokenizer_config.json`), if any.
+    public var padToken: String?
+    /// The end-of-sequence token (`eos_token` of `tokenizer_config.json`), if any.
+    public var eosToken: String?
+    /// The side transformers pads on (`padding_side` of `tokenizer_config.json`; right by default).
+    public var paddingSide: PaddingParameters.Side = .right
 
     /// The vocabulary size with the added tokens (`get_vocab_size(with_added_tokens=True)`).
     public var vocabularySize: Int {

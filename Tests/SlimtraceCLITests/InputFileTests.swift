@@ -139,3 +139,53 @@ import TestFixtures
         #expect(base.typeName == "BertModel" && base.isBaseModel && base.outputName == "last_hidden_state")
     }
 }
+
+/// Texts in inputs files: `{"text": ...}` JSON Lines and `--text-file` lines.
+@Suite struct InputTextFileTests {
+    @Test func jsonLinesOfTextsAndPairsGiveTextsNamingTheirLinesAndNoBatches() throws {
+        let scratch = try ScratchFolder()
+        let url = try scratch.write("""
+        {"text": "Is it slim?", "pair": "It is \\"slim\\"."}
+        {"text": "caf\\u00e9 \\ud83d\\ude00"}
+
+        """, to: "texts.jsonl")
+        let file = try InputFile(url: url)
+        #expect(file.batches.isEmpty && file.locations.isEmpty)
+        #expect(file.texts == [
+            InputText("Is it slim?", pair: "It is \"slim\".", source: "\(url.path): line 1"),
+            InputText("café 😀", source: "\(url.path): line 2"),
+        ])
+    }
+
+    @Test(arguments: [
+        (#"{"text": "a", "input_ids": [[1]]}"#, "line 1: \"input_ids\" beside \"text\""),
+        (#"{"pair": "b"}"#, "line 1: \"pair\" without \"text\""),
+        (#"{"label": "b"}"#, "line 1: column 11: the value of \"label\" is a string"),
+        ("{\"text\": \"a\"}\n{\"input_ids\": [[1]]}", "line 2: a tensor line after text lines"),
+        ("{\"input_ids\": [[1]]}\n{\"text\": \"a\"}", "line 2: a text line after tensor lines"),
+    ])
+    func malformedTextLinesAreErrorsNamingTheFileAndLine(_ contents: String, _ message: String) throws {
+        let scratch = try ScratchFolder()
+        let url = try scratch.write(contents + "\n", to: "bad.jsonl")
+        let error = #expect(throws: InputError.self) { try InputFile(url: url) }
+        #expect(error?.errorDescription?.hasPrefix("\(url.path): \(message)") == true, "\(String(describing: error?.errorDescription))")
+    }
+
+    @Test func textFileLinesAreTextsWithInvalidUTF8AsReplacementCharactersAndEmptyLinesSkipped() throws {
+        let scratch = try ScratchFolder()
+        let url = scratch.file("texts.txt")
+        try Data([0x48, 0x69, 0xFF, 0x0D, 0x0A, 0x0A, 0xC3, 0x28, 0x0A, 0xE2, 0x82]).write(to: url)
+        let texts = try InputText.lines(of: url)
+        // Python: open(path, errors="replace").read().splitlines(), empty lines dropped.
+        #expect(texts.map(\.text) == ["Hi\u{FFFD}", "\u{FFFD}(", "\u{FFFD}"])
+        #expect(texts.map(\.source) == ["\(url.path): line 1", "\(url.path): line 3", "\(url.path): line 4"])
+    }
+
+    @Test func aTextFileWithNoTextIsAnErrorNamingIt() throws {
+        let scratch = try ScratchFolder()
+        let url = try scratch.write("\n\r\n", to: "empty.txt")
+        #expect(throws: InputError.unreadableFile(path: url.path, detail: "holds no text (expected one text per line)")) {
+            try InputText.lines(of: url)
+        }
+    }
+}
