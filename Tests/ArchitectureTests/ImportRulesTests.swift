@@ -15,6 +15,8 @@ import Testing
         "Models": ["NN", "Tracer", "Formats", "Tokenizers", "Tensor"],
         "Searchers": ["Tracer", "NN", "Formats", "Tensor"],
         "Slim": ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"],
+        "ONNXProto": ["SwiftProtobuf", "FoundationEssentials"],
+        "Export": ["ONNXProto", "Models", "Tracer", "Formats", "NN", "Tensor", "SwiftProtobuf"],
         "SlimtraceCLI": ["Slim", "Searchers", "Models", "Profiler", "Tokenizers", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
         "slimtrace": ["SlimtraceCLI"],
         "CBLAS": [], "CKernels": [], "CZlib": [],
