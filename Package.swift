@@ -89,7 +89,7 @@ let package = Package(
         ),
         .target(
             name: "SlimtraceCLI",
-            dependencies: ["Searchers", "Slim", "Models", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Searchers", "Slim", "Export", "Models", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "slimtrace",
@@ -123,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlimtraceCLITests",
-            dependencies: ["SlimtraceCLI", "slimtrace", "Searchers", "Models", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["SlimtraceCLI", "slimtrace", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"), "Searchers", "Models", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
         ),
         // The import rules between the targets above, checked on the real sources.
         .testTarget(

@@ -46,6 +46,7 @@ public struct Slimtrace: ParsableCommand {
             Config.self,
             SlimCommand.self,
             Bench.self,
+            ExportCommand.self,
         ],
         defaultSubcommand: Search.self
     )

@@ -17,7 +17,7 @@ import Testing
         "Slim": ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"],
         "ONNXProto": ["SwiftProtobuf", "FoundationEssentials"],
         "Export": ["ONNXProto", "Models", "Tracer", "Formats", "NN", "Tensor", "SwiftProtobuf"],
-        "SlimtraceCLI": ["Slim", "Searchers", "Models", "Profiler", "Tokenizers", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
+        "SlimtraceCLI": ["Slim", "Export", "Searchers", "Models", "Profiler", "Tokenizers", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
         "slimtrace": ["SlimtraceCLI"],
         "CBLAS": [], "CKernels": [], "CZlib": [],
     ]
