@@ -13,10 +13,12 @@ let package = Package(
         .library(name: "Searchers", targets: ["Searchers"]),
         .library(name: "Slim", targets: ["Slim"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
+        .library(name: "Export", targets: ["Export"]),
         .executable(name: "slimtrace", targets: ["slimtrace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -74,9 +76,20 @@ let package = Package(
         .target(
             name: "Tokenizers"
         ),
+        // ONNX's schema (`onnx.proto`) as Swift, generated once by scripts/generate-onnx-proto.sh.
+        .target(
+            name: "ONNXProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["onnx.proto"]
+        ),
+        // ONNX export of a traced graph with its weights, and the in-process re-run that checks it.
+        .target(
+            name: "Export",
+            dependencies: ["ONNXProto", "Models", "Tracer", "Formats", "NN", "Tensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         .target(
             name: "SlimtraceCLI",
-            dependencies: ["Searchers", "Slim", "Models", "Tokenizers", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Searchers", "Slim", "Export", "Models", "Tokenizers", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "slimtrace",
@@ -110,11 +123,16 @@ let package = Package(
         ),
         .testTarget(
             name: "SlimtraceCLITests",
-            dependencies: ["SlimtraceCLI", "slimtrace", "Searchers", "Models", "Tokenizers", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["SlimtraceCLI", "slimtrace", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"), "Searchers", "Models", "Tokenizers", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
         ),
         // The import rules between the targets above, checked on the real sources.
         .testTarget(
             name: "ArchitectureTests"
+        ),
+        .testTarget(
+            name: "ExportTests",
+            dependencies: ["Export", "ONNXProto", "Slim", "Models", "Formats", "NN", "Tracer", "Tensor", "TestFixtures",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .testTarget(
             name: "TokenizersTests",

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Tensor
 import Tracer
 
 /// Tracing a model on its inputs: the one place a `ModelInputs` batch is re-wrapped with the
@@ -7,10 +8,16 @@ import Tracer
 extension TransformerModel {
     /// The graph of one forward pass on `inputs`, which are checked against the model first.
     public func trace(_ inputs: ModelInputs) throws -> Graph {
+        try trace(inputs, with: Tracer(model: self)).graph
+    }
+
+    /// The output and the graph of one forward pass on `inputs`, recorded by `tracer` (a tracer of
+    /// this model; it keeps what it records beside the graph, e.g. its `constants`).
+    public func trace(_ inputs: ModelInputs, with tracer: Tracer) throws -> (output: Tensor, graph: Graph) {
         try validate(inputs)
-        return try Tracer.trace(model: self, inputs: inputs.entries) { stamped in
+        return try tracer.trace(inputs: inputs.entries) { stamped in
             try forward(ModelInputs(zip(inputs.entries, stamped).map { ($0.0.name, $0.1) }))
-        }.graph
+        }
     }
 
     /// Traces the first of `batches` whose forward pass runs, as INC's searcher walks its

@@ -60,6 +60,7 @@ public struct Slimtrace: ParsableCommand {
             Slim.self,
             Bench.self,
             Tokenize.self,
+            Export.self,
         ],
         defaultSubcommand: Search.self
     )

@@ -3,6 +3,7 @@ public enum OpAttribute: Sendable, Codable, Equatable, CustomStringConvertible {
     case int(Int)
     case ints([Int])
     case float(Double)
+    case floats([Double])
     case string(String)
     case bool(Bool)
 
@@ -11,6 +12,7 @@ public enum OpAttribute: Sendable, Codable, Equatable, CustomStringConvertible {
         case let .int(value): String(value)
         case let .ints(values): "[" + values.map(String.init).joined(separator: ", ") + "]"
         case let .float(value): String(value)
+        case let .floats(values): "[" + values.map { String($0) }.joined(separator: ", ") + "]"
         case let .string(value): "\"\(value)\""
         case let .bool(value): String(value)
         }

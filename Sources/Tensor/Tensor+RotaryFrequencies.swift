@@ -12,7 +12,8 @@ extension Tensor {
             throw TensorError.invalidArgument(op: Op.rotaryTables.rawValue, detail: "needs at least one inverse frequency and a non-negative length, got \(half) and \(length)")
         }
         let rotaryDim = 2 * half
-        let attributes: [String: OpAttribute] = ["length": .int(length), "dim": .int(rotaryDim), "style": .string(style.rawValue)]
+        let attributes: [String: OpAttribute] = ["length": .int(length), "dim": .int(rotaryDim), "style": .string(style.rawValue),
+                                                 "inverse_frequencies": .floats(inverseFrequencies)]
         let outputs = try OpRecording.run(.rotaryTables, inputs: [], attributes: attributes) { () -> [Tensor] in
             let cosTable = Tensor.uninitialized(shape: [length, rotaryDim], dtype: .f32, meta: meta)
             let sinTable = Tensor.uninitialized(shape: [length, rotaryDim], dtype: .f32, meta: meta)

@@ -42,6 +42,10 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
     /// Nodes recorded by the previous trace (to reserve capacity for the next).
     private var lastNodeCount = 0
 
+    /// The tensors behind the `constant` nodes of the last trace, by value id (what an exporter
+    /// needs to write them: the graph itself records only their shapes).
+    public private(set) var constants: [Int: Tensor] = [:]
+
     /// A tracer for `model`: maps every module to its dotted path and every parameter to its
     /// dotted name once (PyTorch's `named_modules()` / `named_parameters()`, first path wins for a
     /// shared module or parameter).
@@ -190,6 +194,7 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
         parameterValues = Dictionary(minimumCapacity: index.parameterCount)
         problems = []
         firstExitSinceLastEvent = nil
+        constants = [:]
     }
 
     private func end() {
@@ -224,6 +229,7 @@ public final class Tracer: OpRecorder, ModuleCallObserver {
         let id = values.count
         values.append(Value(id: id, shape: tensor.shape, dtype: tensor.dtype, producer: nodeIndex, name: name))
         nodes.append(Node(id: nodeIndex, kind: kind, inputs: [], outputs: [id], scope: scope))
+        if kind == .constant { constants[id] = tensor }
         var stamped = tensor
         stamped.traceID = id
         return stamped

@@ -15,7 +15,9 @@ import Testing
         "Models": ["NN", "Tracer", "Formats", "Tokenizers", "Tensor"],
         "Searchers": ["Tracer", "NN", "Formats", "Tensor"],
         "Slim": ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"],
-        "SlimtraceCLI": ["Slim", "Searchers", "Models", "Profiler", "Tokenizers", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
+        "ONNXProto": ["SwiftProtobuf", "FoundationEssentials"],
+        "Export": ["ONNXProto", "Models", "Tracer", "Formats", "NN", "Tensor", "SwiftProtobuf"],
+        "SlimtraceCLI": ["Slim", "Export", "Searchers", "Models", "Profiler", "Tokenizers", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
         "slimtrace": ["SlimtraceCLI"],
         "CBLAS": [], "CKernels": [], "CZlib": [],
     ]

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Export
+import Foundation
+import Models
+
+extension Slimtrace {
+    /// `slimtrace export MODEL --onnx OUT.onnx`: the traced forward pass as an ONNX model.
+    public struct Export: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            commandName: "export",
+            abstract: "Export a checkpoint (slimmed or not) to ONNX, checked by re-running it before it is written.",
+            discussion: """
+            Traces the model (on --shape/--dtype placeholders, the first batch of --inputs, or --text; by \
+            default every input the model takes, 1,16 tokens) and writes the graph as ONNX opset 20 \
+            with the weights as initializers named as in the checkpoint. Inputs keep the model's \
+            names (input_ids, attention_mask, token_type_ids, pixel_values); the output is logits or \
+            last_hidden_state. Batch size and sequence length are dynamic (images: batch only) unless \
+            --static-axes is given; node names keep the module scope, as torch.onnx writes them \
+            (/bert/encoder/layer.0/intermediate/dense/MatMul). Per-layer sizes of a slimmed checkpoint \
+            export as they are.
+
+            Before anything is written, the ONNX graph is re-run in process at the traced size and at \
+            another batch size and length, and compared with the model's outputs. Models whose \
+            weights exceed 2 GB keep them in OUT.onnx.data beside OUT.onnx (ONNX external data).
+
+            Examples:
+              slimtrace export Examples/tiny-bert --onnx bert.onnx
+              slimtrace export path/to/slimmed --text "A sentence to trace on." --onnx slimmed.onnx
+            """
+        )
+
+        @OptionGroup public var checkpoint: ModelArguments
+        @OptionGroup public var input: InputOptions
+
+        @Option(name: .long, help: ArgumentHelp("The .onnx file to write.", valueName: "file"))
+        public var onnx: String
+
+        @Flag(name: .long, help: "Keep every dimension at its traced size (no dynamic batch or sequence axes).")
+        public var staticAxes = false
+
+        @Flag(name: .long, help: "Replace the output file (and its .data file) if it exists.")
+        public var force = false
+
+        public init() {}
+
+        public func validate() throws {
+            guard URL(fileURLWithPath: onnx).pathExtension.lowercased() == "onnx" else {
+                throw ValidationError("--onnx \"\(onnx)\": name the output file *.onnx")
+            }
+        }
+
+        public func run() throws {
+            let loaded = try checkpoint.load(.real)
+            let inputs = input.inputs != nil || input.dtype != nil || input.text.isGiven
+                ? try input.firstBatch(for: loaded).inputs
+                : try ONNXExport.defaultInputs(for: loaded.model, shape: input.parsedShape())
+            let export = try ONNXExport(model: loaded.model, inputs: inputs, dynamicAxes: !staticAxes)
+            let inputURLs = [checkpoint.url] + input.files.compactMap { $0 }.map(URL.init(fileURLWithPath:))
+            let writing = Date()
+            let written = try export.write(to: onnx, inputs: inputURLs, force: force)
+            let writeSeconds = Date().timeIntervalSince(writing)
+            let bytes = try written.reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int ?? 0) }
+            let graph = export.proto.graph
+            let checks = export.checks.map { String(format: "%.1e at %@", $0.maxAbsoluteDifference, $0.inputShape.map(String.init).joined(separator: "x")) }
+            print("\(loaded.model.typeName): wrote \(written.map(\.lastPathComponent).joined(separator: " + ")) "
+                  + "(opset \(ONNXExport.opset), \(graph.node.count) nodes, \(graph.initializer.count) initializers, "
+                  + String(format: "%.1f MB", Double(bytes) / 1e6) + "); re-run max abs diff \(checks.joined(separator: ", ")); "
+                  + String(format: "trace %.2f s, export and check %.2f s, write %.2f s", export.traceSeconds, export.exportSeconds, writeSeconds))
+        }
+    }
+}
