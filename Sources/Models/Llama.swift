@@ -50,7 +50,7 @@ public struct LlamaRopeParameters: Codable, Sendable {
 
 /// `config.json` of a LLaMA, Mistral or Qwen2 checkpoint. The sizes are required; everything else
 /// takes Hugging Face's default when absent.
-public struct LlamaConfiguration: Codable, Sendable {
+public struct LlamaConfiguration: ModelConfiguration {
     /// `model_type`.
     public var variant: LlamaVariant
     /// `vocab_size`.
@@ -63,10 +63,11 @@ public struct LlamaConfiguration: Codable, Sendable {
     public var layerCount: Int
     /// `num_attention_heads`.
     public var headCount: Int
-    /// `num_key_value_heads`; nil means one per attention head.
-    public var keyValueHeads: Int?
+    /// `num_key_value_heads` (grouped-query attention when fewer than the attention heads); absent:
+    /// one per attention head.
+    public var keyValueHeadCount: Int
     /// `head_dim`; nil means `hidden_size / num_attention_heads`.
-    public var headDimensions: Int?
+    public var declaredHeadSize: Int?
     /// `hidden_act` (default `silu`).
     public var hiddenAct: ActivationName
     /// `rms_norm_eps` (default 1e-6).
@@ -94,15 +95,15 @@ public struct LlamaConfiguration: Codable, Sendable {
     /// Qwen2: `full_attention` / `sliding_attention` per layer.
     public var layerTypes: [String]?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ConfigurationKeys {
         case variant = "model_type"
         case vocabularySize = "vocab_size"
         case hiddenSize = "hidden_size"
         case intermediateSize = "intermediate_size"
         case layerCount = "num_hidden_layers"
         case headCount = "num_attention_heads"
-        case keyValueHeads = "num_key_value_heads"
-        case headDimensions = "head_dim"
+        case keyValueHeadCount = "num_key_value_heads"
+        case declaredHeadSize = "head_dim"
         case hiddenAct = "hidden_act"
         case rmsNormEps = "rms_norm_eps"
         case maxPositionEmbeddings = "max_position_embeddings"
@@ -126,48 +127,35 @@ public struct LlamaConfiguration: Codable, Sendable {
         intermediateSize = try container.decode(Int.self, forKey: .intermediateSize)
         layerCount = try container.decode(Int.self, forKey: .layerCount)
         headCount = try container.decode(Int.self, forKey: .headCount)
-        keyValueHeads = try container.decodeIfPresent(Int.self, forKey: .keyValueHeads)
-        headDimensions = try container.decodeIfPresent(Int.self, forKey: .headDimensions)
-        hiddenAct = try container.decodeIfPresent(ActivationName.self, forKey: .hiddenAct) ?? .silu
-        rmsNormEps = try container.decodeIfPresent(Double.self, forKey: .rmsNormEps) ?? 1e-6
+        keyValueHeadCount = try container.decode(.keyValueHeadCount, default: headCount)
+        declaredHeadSize = try container.decodeIfPresent(Int.self, forKey: .declaredHeadSize)
+        hiddenAct = try container.decode(.hiddenAct, default: .silu)
+        rmsNormEps = try container.decode(.rmsNormEps, default: 1e-6)
         maxPositionEmbeddings = try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings)
         ropeTheta = try container.decodeIfPresent(Double.self, forKey: .ropeTheta)
         ropeParameters = try container.decodeIfPresent(LlamaRopeParameters.self, forKey: .ropeParameters)
         ropeScaling = try container.decodeIfPresent(LlamaRopeParameters.self, forKey: .ropeScaling)
-        attentionBias = try container.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false
-        mlpBias = try container.decodeIfPresent(Bool.self, forKey: .mlpBias) ?? false
-        tieWordEmbeddings = try container.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
+        attentionBias = try container.decode(.attentionBias, default: false)
+        mlpBias = try container.decode(.mlpBias, default: false)
+        tieWordEmbeddings = try container.decode(.tieWordEmbeddings, default: false)
         slidingWindow = try container.decodeIfPresent(Int.self, forKey: .slidingWindow)
-        useSlidingWindow = try container.decodeIfPresent(Bool.self, forKey: .useSlidingWindow) ?? false
-        maxWindowLayers = try container.decodeIfPresent(Int.self, forKey: .maxWindowLayers) ?? 28
+        useSlidingWindow = try container.decode(.useSlidingWindow, default: false)
+        maxWindowLayers = try container.decode(.maxWindowLayers, default: 28)
         layerTypes = try container.decodeIfPresent([String].self, forKey: .layerTypes)
     }
 
-    /// Decodes `file` and checks that the sizes fit together, naming the offending key.
-    public init(file: ConfigFile) throws {
-        self = try file.decode(LlamaConfiguration.self)
-        try file.requirePositive(["vocab_size": vocabularySize, "hidden_size": hiddenSize, "intermediate_size": intermediateSize,
-                                  "num_attention_heads": headCount, "num_key_value_heads": keyValueHeadCount])
-        try file.requireNotNegative("num_hidden_layers", layerCount)
-        try file.require(headCount % keyValueHeadCount == 0, "num_key_value_heads",
-                         "(\(keyValueHeadCount)) must divide num_attention_heads (\(headCount))")
-        if let headDimensions {
-            try file.require(headDimensions > 0 && headDimensions % 2 == 0, "head_dim", "must be positive and even (rotary pairs), got \(headDimensions)")
-        } else {
-            try file.require(hiddenSize % headCount == 0, "hidden_size",
-                             "(\(hiddenSize)) must be divisible by num_attention_heads (\(headCount)) when head_dim is absent")
-            try file.require(headDim % 2 == 0, "hidden_size", "/ num_attention_heads gives an odd head size \(headDim); rotary embedding needs an even one")
-        }
+    var tableSizes: KeyValuePairs<CodingKeys, Int> { [.vocabularySize: vocabularySize] }
+    static let keyValueHeadCountKey = CodingKeys.keyValueHeadCount
+    static let headSizeKey = CodingKeys.declaredHeadSize
+
+    /// An even head size (rotary pairs), a positive window, one layer type per layer.
+    func validate(in file: ConfigFile) throws {
+        let headSizeKey = declaredHeadSize == nil ? "hidden_size / num_attention_heads" : "head_dim"
+        try file.require(headSize % 2 == 0, headSizeKey, "gives an odd head size \(headSize); rotary embedding needs an even one")
         try file.require(slidingWindow.map { $0 > 0 } ?? true, "sliding_window", "must be positive, got \(slidingWindow ?? 0)")
         try file.require(layerTypes.map { $0.count == layerCount } ?? true, "layer_types",
                          "has \(layerTypes?.count ?? 0) entries for \(layerCount) layers")
     }
-
-    /// Key/value heads (grouped-query attention when fewer than the attention heads).
-    public var keyValueHeadCount: Int { keyValueHeads ?? headCount }
-
-    /// Size of one attention head.
-    public var headDim: Int { headDimensions ?? hiddenSize / max(headCount, 1) }
 
     /// Whether q/k/v have biases (Qwen2 always; LLaMA per `attention_bias`; Mistral never).
     var queryKeyValueBias: Bool {
@@ -220,7 +208,7 @@ struct LlamaRotaryFrequencies {
                                      file: ConfigFile) throws -> Result<[Double], ModelError> {
         let key = config.ropeScaling != nil ? "rope_scaling" : "rope_parameters"
         let theta = parameters.ropeTheta ?? config.ropeTheta ?? 10_000
-        let dimension = config.headDim
+        let dimension = config.headSize
         let base = stride(from: 0, to: dimension, by: 2).map { 1 / Foundation.pow(theta, Double($0) / Double(dimension)) }
         func required<T>(_ value: T?, _ name: String) throws -> T {
             guard let value else { throw ModelError.invalidConfig(path: file.url.path, detail: "\"\(key).\(name)\" is required for rope type \"\(type)\"") }
@@ -259,7 +247,7 @@ final class LlamaRotaryEmbedding: Module {
 
     init(_ config: LlamaConfiguration, frequencies: LlamaRotaryFrequencies) {
         self.frequencies = frequencies
-        headDim = config.headDim
+        headDim = config.headSize
         super.init(typeName: config.typeName("RotaryEmbedding"))
     }
 
@@ -315,8 +303,8 @@ final class LlamaAttention: Module {
     @ModuleInfo(key: "o_proj") var oProj: Linear
 
     init(_ config: LlamaConfiguration) {
-        headDim = config.headDim
-        scaling = Float(1 / Double(config.headDim).squareRoot())
+        headDim = config.headSize
+        scaling = Float(1 / Double(config.headSize).squareRoot())
         super.init(typeName: config.typeName("Attention"))
         let qkvBias = config.queryKeyValueBias
         qProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.headCount * headDim, bias: qkvBias)
@@ -375,7 +363,9 @@ public final class LlamaModel: Module, DecoderOnlyModel {
     @ModuleInfo(key: "norm") var norm: RMSNorm
     @ModuleInfo(key: "rotary_emb") var rotaryEmb: LlamaRotaryEmbedding
 
-    init(_ config: LlamaConfiguration, frequencies: LlamaRotaryFrequencies) {
+    /// The base model; `source` names the config file in errors about its rotary frequencies.
+    init(_ config: LlamaConfiguration, source: ModelSource) throws {
+        let frequencies = try LlamaRotaryFrequencies(config: config, file: source.file)
         super.init(typeName: config.typeName("Model"))
         embedTokens = Embedding(count: config.vocabularySize, dimension: config.hiddenSize)
         layers = ModuleList((0..<config.layerCount).map { LlamaDecoderLayer(config, index: $0) })
@@ -409,9 +399,9 @@ public final class LlamaForCausalLM: Module, DecoderOnlyModel {
     @ModuleInfo(key: "model") var model: LlamaModel
     @ModuleInfo(key: "lm_head") var lmHead: Linear
 
-    init(_ config: LlamaConfiguration, frequencies: LlamaRotaryFrequencies) {
+    init(_ config: LlamaConfiguration, source: ModelSource) throws {
         super.init(typeName: config.typeName("ForCausalLM"))
-        model = LlamaModel(config, frequencies: frequencies)
+        model = try LlamaModel(config, source: source)
         lmHead = .languageModelHead(over: model.embedTokens, tied: config.tieWordEmbeddings)
     }
 
@@ -419,41 +409,4 @@ public final class LlamaForCausalLM: Module, DecoderOnlyModel {
     func callAsFunction(inputIds: Tensor, attentionMask: Tensor?) throws -> Tensor {
         try scoped { try lmHead(model(inputIds: inputIds, attentionMask: attentionMask)) }
     }
-}
-
-/// A LLaMA-family architecture: one `model_type`, its base model and causal LM, kept under `model.`.
-public protocol LlamaFamilyArchitecture: Architecture {
-    /// Which member this is.
-    static var variant: LlamaVariant { get }
-}
-
-extension LlamaFamilyArchitecture {
-    public static var modelTypes: [String] { [variant.rawValue] }
-    public static var classNames: [String] { [variant.classPrefix + "Model", variant.classPrefix + "ForCausalLM"] }
-    public static func basePrefix(modelType: String) -> String { "model" }
-
-    public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
-        let config = try LlamaConfiguration(file: file)
-        let frequencies = try LlamaRotaryFrequencies(config: config, file: file)
-        switch className {
-        case classNames[0]: return LlamaModel(config, frequencies: frequencies)
-        case classNames[1]: return LlamaForCausalLM(config, frequencies: frequencies)
-        default: throw ModelError.unsupportedArchitecture(className, modelType: file.modelType, supported: classNames)
-        }
-    }
-}
-
-/// LLaMA 1–3 (`model_type` `llama`): `LlamaModel`, `LlamaForCausalLM`.
-public enum LlamaArchitecture: LlamaFamilyArchitecture {
-    public static let variant = LlamaVariant.llama
-}
-
-/// Mistral (`model_type` `mistral`): `MistralModel`, `MistralForCausalLM`.
-public enum MistralArchitecture: LlamaFamilyArchitecture {
-    public static let variant = LlamaVariant.mistral
-}
-
-/// Qwen2 (`model_type` `qwen2`): `Qwen2Model`, `Qwen2ForCausalLM`.
-public enum Qwen2Architecture: LlamaFamilyArchitecture {
-    public static let variant = LlamaVariant.qwen2
 }
