@@ -1,75 +1,64 @@
-import Tensor
+/// One row of the registry (`Architectures.table`): the Hugging Face classes slimtrace builds for a
+/// `model_type`, the base model first, each with its builder, and the prefix under which the full
+/// models keep the base model (`bert`, `model`, `transformer`, `vit`).
+public struct Architecture: Sendable {
+    /// The class names (`architectures[0]`), the base model first.
+    public let classNames: [String]
+    /// The prefix of a full model's base-model tensors: a checkpoint without `basePrefix.` tensors
+    /// was saved from the base model.
+    public let basePrefix: String
+    private let builders: [@Sendable (ModelSource) throws -> any TransformerModel]
 
-/// One family of Hugging Face architectures (`bert`, `llama`, ...): which `model_type`s and
-/// classes it builds and how.
-public protocol Architecture {
-    /// The `model_type` values this family builds.
-    static var modelTypes: [String] { get }
-    /// The class names (`architectures[0]`) this family builds; the first is the base model.
-    static var classNames: [String] { get }
-    /// The name under which the full models keep the base model (`bert`, `model`, `transformer`,
-    /// `vit`): a checkpoint whose tensors lack `prefix.` was saved from the base model.
-    static func basePrefix(modelType: String) -> String
-    /// Builds the module tree of `className` from the config, parameters as meta tensors of the
-    /// shapes the config implies.
-    static func build(className: String, config: ConfigFile) throws -> any TransformerModel
-    /// Builds as `build(className:config:)` does, for a checkpoint holding `parameterNames` (empty
-    /// when there are no weights): a family whose module tree depends on what was saved (BERT's
-    /// base model without its pooler) builds what the checkpoint holds.
-    static func build(className: String, config: ConfigFile, parameterNames: Set<String>) throws -> any TransformerModel
-}
-
-extension Architecture {
-    public static func build(className: String, config: ConfigFile, parameterNames: Set<String>) throws -> any TransformerModel {
-        try build(className: className, config: config)
-    }
-}
-
-/// The architecture registry: picks the family by `model_type` and the class by `architectures[0]`.
-public enum Architectures {
-    /// Every family slimtrace knows.
-    public static var all: [any Architecture.Type] {
-        [BertArchitecture.self, RobertaArchitecture.self, ElectraArchitecture.self,
-         OPTFamily.self, GPT2Family.self, GPTJFamily.self,
-         LlamaArchitecture.self, MistralArchitecture.self, Qwen2Architecture.self,
-         Qwen3Architecture.self, Gemma2Architecture.self, Gemma3TextArchitecture.self, Olmo2Architecture.self,
-         Phi3Family.self, GPTNeoXFamily.self,
-         DistilBertArchitecture.self, ViTArchitecture.self]
+    /// A family whose config is `Config`: each class name with the initializer that builds it from
+    /// the config (and, when the tree depends on the saved tensors, the `ModelSource`).
+    init<Config: ModelConfiguration>(_ config: Config.Type, prefix: String, _ classes: KeyValuePairs<String, Builder<Config>>) {
+        classNames = classes.map(\.key)
+        basePrefix = prefix
+        builders = classes.map { _, builder in { source in try builder.make(Config.load(source.file), source) } }
     }
 
-    /// Every supported `model_type`, sorted (for error messages and help).
-    public static var supportedModelTypes: [String] { all.flatMap { $0.modelTypes }.sorted() }
+    /// How one class is built from its family's config.
+    struct Builder<Config: ModelConfiguration>: Sendable {
+        let make: @Sendable (Config, ModelSource) throws -> any TransformerModel
 
-    /// Builds the model a checkpoint describes. `parameterNames` are the checkpoint's tensor names:
-    /// when none starts with the family's base prefix, the checkpoint was saved from the base model
-    /// and loads as that, whatever `architectures` says.
-    public static func build(config: ConfigFile, parameterNames: Set<String>) throws -> any TransformerModel {
-        guard let family = all.first(where: { $0.modelTypes.contains(config.modelType) }) else {
-            throw ModelError.unsupportedModelType(config.modelType, supported: supportedModelTypes)
+        /// A class built from the config alone.
+        init<Model: TransformerModel>(_ make: @escaping @Sendable (Config) throws -> Model) {
+            self.make = { config, _ in try make(config) }
         }
-        let requested = config.architectures.first ?? family.classNames[0]
-        guard family.classNames.contains(requested) else {
-            throw ModelError.unsupportedArchitecture(requested, modelType: config.modelType, supported: family.classNames)
+
+        /// A class built from the config and the checkpoint it is loaded from.
+        init<Model: TransformerModel>(_ make: @escaping @Sendable (Config, ModelSource) throws -> Model) {
+            self.make = { config, source in try make(config, source) }
         }
-        let prefix = family.basePrefix(modelType: config.modelType) + "."
-        let savedFromBase = !parameterNames.isEmpty && !parameterNames.contains { $0.hasPrefix(prefix) }
-        let model = try family.build(className: savedFromBase ? family.classNames[0] : requested, config: config, parameterNames: parameterNames)
-        try requireParameterCount(of: model, config: config)
-        return model
     }
 
-    /// Throws unless the model (built from `config` with meta parameters) has at most
-    /// `ConfigLimits.parameters` parameters, counted with checked arithmetic.
-    static func requireParameterCount(of model: any TransformerModel, config: ConfigFile) throws {
-        var total = 0
-        for (names, parameter) in model.uniqueParameters() {
-            let count = Shape.checkedElementCount(parameter.shape)
-            let (sum, overflow) = total.addingReportingOverflow(count ?? .max)
-            guard count != nil, !overflow, sum <= ConfigLimits.parameters else {
-                throw ModelError.invalidConfig(path: config.url.path, detail:
-                    "the sizes and layer count describe more than \(ConfigLimits.parameters) parameters (reached at \(names[0]) \(Shape.describe(parameter.shape))), which no real model has")
-            }
-            total = sum
+    /// Builds class `name` (one of `classNames`).
+    func build(_ name: String, from source: ModelSource) throws -> any TransformerModel {
+        guard let index = classNames.firstIndex(of: name) else {
+            throw ModelError.unsupportedArchitecture(name, modelType: source.file.modelType, supported: classNames)
         }
+        return try builders[index](source)
+    }
+
+    /// The class a checkpoint holds. Without weights: `requested` (`architectures[0]`), else the
+    /// base model. With weights but no `basePrefix.` tensor: the base model, whatever was requested.
+    /// With them: `requested`, else the head whose marker tensors are there (`classifier.*` for
+    /// a classifier, `lm_head.*` for a language model), else the first head (a decoder whose
+    /// `lm_head` is tied to its embeddings stores no `lm_head.weight`).
+    func className(requested: String?, tensorNames: Set<String>, modelType: String) throws -> String {
+        if let requested, !classNames.contains(requested) {
+            throw ModelError.unsupportedArchitecture(requested, modelType: modelType, supported: classNames)
+        }
+        let base = classNames[0], heads = classNames.dropFirst()
+        if tensorNames.isEmpty { return requested ?? base }
+        guard tensorNames.contains(where: { $0.hasPrefix(basePrefix + ".") }) else { return base }
+        if let requested { return requested }
+        return heads.first { head in tensorNames.contains { $0.hasPrefix(Self.marker(ofHead: head)) } } ?? heads.first ?? base
+    }
+
+    /// The tensor-name prefix only a checkpoint of head class `name` holds: `classifier.` for
+    /// `*ForSequenceClassification` and `*ForImageClassification`, `lm_head.` for language models.
+    private static func marker(ofHead name: String) -> String {
+        name.hasSuffix("Classification") ? "classifier." : "lm_head."
     }
 }

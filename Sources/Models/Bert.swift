@@ -26,14 +26,11 @@ public enum BertFamily: String, Sendable, CaseIterable {
 
     /// The Hugging Face class name `classPrefix + suffix`.
     func className(_ suffix: String) -> String { classPrefix + suffix }
-
-    /// The base model class (`BertModel`) and the heads slimtrace builds, base first.
-    var classNames: [String] { [className("Model"), className("ForSequenceClassification")] }
 }
 
 /// `config.json` of a BERT, RoBERTa or ELECTRA checkpoint. Absent keys take the defaults of the
 /// family's Hugging Face config class (chosen by `model_type`).
-public struct BertConfiguration: Codable, Sendable {
+public struct BertConfiguration: ModelConfiguration, ClassifierConfiguration {
     public var modelType: String
     public var vocabularySize: Int
     public var hiddenSize: Int
@@ -55,10 +52,10 @@ public struct BertConfiguration: Codable, Sendable {
     /// `position_embedding_type`: only `absolute` (or absent) is supported; transformers 5 dropped
     /// `relative_key` and `relative_key_query`.
     public var positionEmbeddingType: String?
-    /// Classifier outputs: the size of `id2label` when given, else `num_labels`, else 2 (as Hugging Face).
-    public var numLabels: Int
+    public var id2label: [String: String]?
+    public var numLabels: Int?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ConfigurationKeys {
         case modelType = "model_type"
         case vocabularySize = "vocab_size"
         case hiddenSize = "hidden_size"
@@ -76,8 +73,8 @@ public struct BertConfiguration: Codable, Sendable {
         case padTokenId = "pad_token_id"
         case isDecoder = "is_decoder"
         case positionEmbeddingType = "position_embedding_type"
-        case numLabels = "num_labels"
         case id2label
+        case numLabels = "num_labels"
     }
 
     /// The family `model_type` names (BERT's defaults for any other).
@@ -87,115 +84,40 @@ public struct BertConfiguration: Codable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         modelType = try c.decode(String.self, forKey: .modelType)
         let family = BertFamily(rawValue: modelType) ?? .bert
-        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? (family == .roberta ? 50265 : 30522)
-        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? (family == .electra ? 256 : 768)
-        embeddingSize = family == .electra ? try c.decodeIfPresent(Int.self, forKey: .embeddingSize) ?? 128 : hiddenSize
-        layerCount = try c.decodeIfPresent(Int.self, forKey: .layerCount) ?? 12
-        headCount = try c.decodeIfPresent(Int.self, forKey: .headCount) ?? (family == .electra ? 4 : 12)
-        intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? (family == .electra ? 1024 : 3072)
-        hiddenAct = try c.decodeIfPresent(ActivationName.self, forKey: .hiddenAct) ?? .gelu
-        hiddenDropoutProb = try c.decodeIfPresent(Double.self, forKey: .hiddenDropoutProb) ?? 0.1
-        attentionProbsDropoutProb = try c.decodeIfPresent(Double.self, forKey: .attentionProbsDropoutProb) ?? 0.1
+        vocabularySize = try c.decode(.vocabularySize, default: family == .roberta ? 50265 : 30522)
+        hiddenSize = try c.decode(.hiddenSize, default: family == .electra ? 256 : 768)
+        embeddingSize = family == .electra ? try c.decode(.embeddingSize, default: 128) : hiddenSize
+        layerCount = try c.decode(.layerCount, default: 12)
+        headCount = try c.decode(.headCount, default: family == .electra ? 4 : 12)
+        intermediateSize = try c.decode(.intermediateSize, default: family == .electra ? 1024 : 3072)
+        hiddenAct = try c.decode(.hiddenAct, default: .gelu)
+        hiddenDropoutProb = try c.decode(.hiddenDropoutProb, default: 0.1)
+        attentionProbsDropoutProb = try c.decode(.attentionProbsDropoutProb, default: 0.1)
         classifierDropout = try c.decodeIfPresent(Double.self, forKey: .classifierDropout)
-        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 512
-        typeVocabSize = try c.decodeIfPresent(Int.self, forKey: .typeVocabSize) ?? 2
-        layerNormEps = try c.decodeIfPresent(Double.self, forKey: .layerNormEps) ?? 1e-12
+        maxPositionEmbeddings = try c.decode(.maxPositionEmbeddings, default: 512)
+        typeVocabSize = try c.decode(.typeVocabSize, default: 2)
+        layerNormEps = try c.decode(.layerNormEps, default: 1e-12)
         padTokenId = c.contains(.padTokenId) ? try c.decodeIfPresent(Int.self, forKey: .padTokenId) : (family == .roberta ? 1 : 0)
-        isDecoder = try c.decodeIfPresent(Bool.self, forKey: .isDecoder) ?? false
+        isDecoder = try c.decode(.isDecoder, default: false)
         positionEmbeddingType = try c.decodeIfPresent(String.self, forKey: .positionEmbeddingType)
-        if let labels = try c.decodeIfPresent([String: String].self, forKey: .id2label) {
-            numLabels = labels.count
-        } else {
-            numLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels) ?? 2
+        id2label = try c.decodeIfPresent([String: String].self, forKey: .id2label)
+        numLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels)
+    }
+
+    var tableSizes: KeyValuePairs<CodingKeys, Int> {
+        [.vocabularySize: vocabularySize, .maxPositionEmbeddings: maxPositionEmbeddings, .typeVocabSize: typeVocabSize]
+    }
+
+    /// ELECTRA's embedding width, an encoder, absolute positions, RoBERTa's padding id.
+    func validate(in file: ConfigFile) throws {
+        try file.requirePositive(["embedding_size": embeddingSize])
+        try file.require(!isDecoder, "is_decoder", "must be false: slimtrace builds the \(family.classPrefix) encoder only")
+        try file.require(positionEmbeddingType.map { $0 == "absolute" } ?? true, "position_embedding_type",
+                         "is \"\(positionEmbeddingType ?? "")\": only \"absolute\" is supported (transformers 5 removed relative_key and relative_key_query, and slimtrace does not run them)")
+        if family == .roberta {
+            try file.require(padTokenId != nil, "pad_token_id", "must be set: RoBERTa numbers positions after the padding id")
         }
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(modelType, forKey: .modelType)
-        try c.encode(vocabularySize, forKey: .vocabularySize)
-        try c.encode(hiddenSize, forKey: .hiddenSize)
-        if family == .electra { try c.encode(embeddingSize, forKey: .embeddingSize) }
-        try c.encode(layerCount, forKey: .layerCount)
-        try c.encode(headCount, forKey: .headCount)
-        try c.encode(intermediateSize, forKey: .intermediateSize)
-        try c.encode(hiddenAct, forKey: .hiddenAct)
-        try c.encode(hiddenDropoutProb, forKey: .hiddenDropoutProb)
-        try c.encode(attentionProbsDropoutProb, forKey: .attentionProbsDropoutProb)
-        try c.encode(classifierDropout, forKey: .classifierDropout)
-        try c.encode(maxPositionEmbeddings, forKey: .maxPositionEmbeddings)
-        try c.encode(typeVocabSize, forKey: .typeVocabSize)
-        try c.encode(layerNormEps, forKey: .layerNormEps)
-        try c.encode(padTokenId, forKey: .padTokenId)
-        try c.encode(isDecoder, forKey: .isDecoder)
-        try c.encodeIfPresent(positionEmbeddingType, forKey: .positionEmbeddingType)
-        try c.encode(numLabels, forKey: .numLabels)
-    }
-
-    /// Width of one attention head.
-    var headSize: Int { hiddenSize / headCount }
-
-    /// Decodes and checks the config of `file` (sizes positive, heads dividing `hidden_size`, a
-    /// supported activation, an encoder); errors name the file and the key.
-    static func load(_ file: ConfigFile) throws -> BertConfiguration {
-        let config = try file.decode(BertConfiguration.self)
-        try file.requireTableSize(["vocab_size": config.vocabularySize, "max_position_embeddings": config.maxPositionEmbeddings,
-                                   "type_vocab_size": config.typeVocabSize])
-        try file.requirePositive(["hidden_size": config.hiddenSize, "embedding_size": config.embeddingSize,
-                                  "num_hidden_layers": config.layerCount, "num_attention_heads": config.headCount,
-                                  "intermediate_size": config.intermediateSize, "num_labels": config.numLabels])
-        try file.requireLayerCount("num_hidden_layers", config.layerCount)
-        try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.headCount)
-        try file.require(!config.isDecoder, "is_decoder", "must be false: slimtrace builds the \(config.family.classPrefix) encoder only")
-        try file.require(config.positionEmbeddingType.map { $0 == "absolute" } ?? true, "position_embedding_type",
-                         "is \"\(config.positionEmbeddingType ?? "")\": only \"absolute\" is supported (transformers 5 removed relative_key and relative_key_query, and slimtrace does not run them)")
-        if config.family == .roberta {
-            try file.require(config.padTokenId != nil, "pad_token_id", "must be set: RoBERTa numbers positions after the padding id")
-        }
-        return config
-    }
-}
-
-/// The three families' `Architecture`s share everything but `family`.
-public protocol BertFamilyArchitecture: Architecture {
-    static var family: BertFamily { get }
-}
-
-extension BertFamilyArchitecture {
-    public static var modelTypes: [String] { [family.modelType] }
-    public static var classNames: [String] { family.classNames }
-    public static func basePrefix(modelType: String) -> String { family.modelType }
-
-    public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
-        try build(className: className, config: file, parameterNames: [])
-    }
-
-    /// The base model is built without its pooler when the checkpoint has weights but no
-    /// `pooler.dense.weight` (saved with `add_pooling_layer=False`), as Hugging Face's is.
-    public static func build(className: String, config file: ConfigFile, parameterNames: Set<String>) throws -> any TransformerModel {
-        let config = try BertConfiguration.load(file)
-        switch className {
-        case family.classNames[0]:
-            return BertModel(config, addPoolingLayer: parameterNames.isEmpty || parameterNames.contains("pooler.dense.weight"))
-        case family.classNames[1]: return BertForSequenceClassification(config)
-        default: throw ModelError.unsupportedArchitecture(className, modelType: file.modelType, supported: classNames)
-        }
-    }
-}
-
-/// `model_type` `bert`: `BertModel`, `BertForSequenceClassification`.
-public enum BertArchitecture: BertFamilyArchitecture {
-    public static let family = BertFamily.bert
-}
-
-/// `model_type` `roberta`: `RobertaModel`, `RobertaForSequenceClassification`.
-public enum RobertaArchitecture: BertFamilyArchitecture {
-    public static let family = BertFamily.roberta
-}
-
-/// `model_type` `electra`: `ElectraModel`, `ElectraForSequenceClassification`.
-public enum ElectraArchitecture: BertFamilyArchitecture {
-    public static let family = BertFamily.electra
 }
 
 /// `BertEmbeddings` / `RobertaEmbeddings` / `ElectraEmbeddings`: word + token type + position
@@ -350,36 +272,48 @@ public final class BertModel: Module, TransformerModel {
     @ModuleInfo(key: "encoder") var encoder: LayerStack<BertLayer>
     @ModuleInfo(key: "pooler") var pooler: Pooler?
 
-    /// The base model; `addPoolingLayer` as Hugging Face's (RoBERTa's classifier builds it without;
-    /// ELECTRA never has one).
-    public init(_ config: BertConfiguration, addPoolingLayer: Bool) {
+    /// The base model with `pooler` (nil: none, as Hugging Face's `add_pooling_layer=False`).
+    init(_ config: BertConfiguration, pooler: Pooler?) {
         self.config = config
         super.init(typeName: config.family.className("Model"))
         embeddings = BertEmbeddings(config)
         embeddingsProject = config.embeddingSize != config.hiddenSize
             ? Linear(inFeatures: config.embeddingSize, outFeatures: config.hiddenSize) : nil
         encoder = LayerStack(typeName: config.family.className("Encoder"), (0..<config.layerCount).map { _ in BertLayer(config) })
-        pooler = addPoolingLayer && config.family != .electra
-            ? Pooler(typeName: config.family.className("Pooler"), hiddenSize: config.hiddenSize, outputSize: config.hiddenSize, activation: .tanh)
-            : nil
+        self.pooler = pooler
+    }
+
+    /// The base model a checkpoint holds: with its pooler (BERT and RoBERTa; ELECTRA has none)
+    /// unless the checkpoint has weights but no `pooler.dense.weight` (saved with
+    /// `add_pooling_layer=False`).
+    convenience init(_ config: BertConfiguration, source: ModelSource) {
+        self.init(config, pooler: config.family != .electra && source.mayHold("pooler.dense.weight") ? Self.pooler(config) : nil)
+    }
+
+    /// `BertPooler` / `RobertaPooler`: the first token through `dense → tanh`.
+    static func pooler(_ config: BertConfiguration) -> Pooler {
+        Pooler(typeName: config.family.className("Pooler"), hiddenSize: config.hiddenSize, outputSize: config.hiddenSize, activation: .tanh)
     }
 
     public var inputSpecs: [ModelInputSpec] { TokenInputs.specsWithTokenTypes }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)
-        return try run(inputs).lastHiddenState
+        return try run(inputs) { sequence in
+            _ = try pooler?(sequence)
+            return sequence
+        }
     }
 
-    /// The sequence output and, when there is a pooler, the pooled first token.
-    func run(_ inputs: ModelInputs) throws -> (lastHiddenState: Tensor, pooled: Tensor?) {
+    /// The sequence output through `finish`, inside this module, as Hugging Face's forward runs
+    /// the pooler there (`finish` calls it).
+    func run<Output>(_ inputs: ModelInputs, finish: (Tensor) throws -> Output) throws -> Output {
         try scoped {
             let tokens = try TokenInputs(inputs, of: self)
             var hidden = try embeddings(inputIds: tokens.ids, tokenTypeIds: tokens.tokenTypeIds)
             if let embeddingsProject { hidden = try embeddingsProject(hidden) }
             let paddingMask = try tokens.attentionMask?.paddingMask()
-            let sequence = try encoder(hidden) { try $0($1, paddingMask: paddingMask) }
-            return (sequence, try pooler?(sequence))
+            return try finish(encoder(hidden) { try $0($1, paddingMask: paddingMask) })
         }
     }
 }
@@ -397,7 +331,7 @@ final class BertClassificationHead: Module {
         dense = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize)
         activation = config.family == .electra ? Activation(.gelu) : nil
         dropout = Dropout(probability: config.classifierDropout ?? config.hiddenDropoutProb)
-        outProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.numLabels)
+        outProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.labelCount)
     }
 
     func callAsFunction(_ features: Tensor) throws -> Tensor {
@@ -423,16 +357,33 @@ public final class BertForSequenceClassification: Module, TransformerModel {
     @ModuleInfo(key: "classifier") var pooledClassifier: Linear?
     /// RoBERTa's and ELECTRA's classifier on the first token.
     @ModuleInfo(key: "classifier") var head: BertClassificationHead?
+    /// How the logits are computed from the modules above (and the base model's pooler).
+    private let classifier: Classifier
+
+    private enum Classifier {
+        /// BERT: `classifier(dropout(pooler(sequence)))`.
+        case pooled(Pooler, Dropout, Linear)
+        /// RoBERTa, ELECTRA: `head(sequence)`.
+        case firstToken(BertClassificationHead)
+    }
 
     public init(_ config: BertConfiguration) {
         self.config = config
         _base = ModuleInfo(key: config.family.modelType)
+        classifier = config.family == .bert
+            ? .pooled(BertModel.pooler(config), Dropout(probability: config.classifierDropout ?? config.hiddenDropoutProb),
+                      Linear(inFeatures: config.hiddenSize, outFeatures: config.labelCount))
+            : .firstToken(BertClassificationHead(config))
         super.init(typeName: config.family.className("ForSequenceClassification"))
-        base = BertModel(config, addPoolingLayer: config.family == .bert)
-        let pooled = config.family == .bert
-        dropout = pooled ? Dropout(probability: config.classifierDropout ?? config.hiddenDropoutProb) : nil
-        pooledClassifier = pooled ? Linear(inFeatures: config.hiddenSize, outFeatures: config.numLabels) : nil
-        head = pooled ? nil : BertClassificationHead(config)
+        switch classifier {
+        case let .pooled(pooler, dropout, linear):
+            base = BertModel(config, pooler: pooler)
+            self.dropout = dropout
+            pooledClassifier = linear
+        case let .firstToken(head):
+            base = BertModel(config, pooler: nil)
+            self.head = head
+        }
     }
 
     public var inputSpecs: [ModelInputSpec] { TokenInputs.specsWithTokenTypes }
@@ -440,12 +391,12 @@ public final class BertForSequenceClassification: Module, TransformerModel {
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)
         return try scoped {
-            let (sequence, pooled) = try base.run(inputs)
-            if let head { return try head(sequence) }
-            guard let dropout, let pooledClassifier, let pooled else {
-                throw ModelError.missingInput(name: "pooler output", model: typeName)
+            switch classifier {
+            case let .pooled(pooler, dropout, linear):
+                return try linear(dropout(base.run(inputs) { try pooler($0) }))
+            case let .firstToken(head):
+                return try head(base.run(inputs) { $0 })
             }
-            return try pooledClassifier(dropout(pooled))
         }
     }
 }

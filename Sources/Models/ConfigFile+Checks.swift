@@ -1,13 +1,14 @@
-/// The checks every architecture's config reader makes, each an invalid-config error naming the
-/// file and the key at fault (see `require`). Sizes are bounded by `ConfigLimits`.
+/// The checks a config reader makes, each an invalid-config error naming the file and the key at
+/// fault (see `require`). Sizes are bounded by `ConfigLimits` before anything is built.
 extension ConfigFile {
-    /// Throws for the first key whose value is not a positive width of at most `ConfigLimits.width`.
+    /// Throws for the first key whose value is not a positive width of at most `ConfigLimits.width`
+    /// (sizes, counts).
     func requirePositive(_ values: KeyValuePairs<String, Int>) throws {
         for (key, value) in values { try requireSize(key, value, limit: ConfigLimits.width) }
     }
 
-    /// Throws for the first key whose value is not a positive table size (rows of an embedding)
-    /// of at most `ConfigLimits.tableSize`.
+    /// Throws for the first key whose value is not a positive table size (rows of an embedding) of
+    /// at most `ConfigLimits.tableSize`.
     func requireTableSize(_ values: KeyValuePairs<String, Int>) throws {
         for (key, value) in values { try requireSize(key, value, limit: ConfigLimits.tableSize) }
     }
@@ -18,6 +19,12 @@ extension ConfigFile {
         try require(value <= ConfigLimits.layers, key, "is \(value), more than the \(ConfigLimits.layers) layers slimtrace accepts")
     }
 
+    /// Throws unless `value` (of `key`) is a multiple of `divisor` (of `divisorKey`): a width that
+    /// the heads must split evenly.
+    func requireDivisible(_ key: String, _ value: Int, by divisorKey: String, _ divisor: Int) throws {
+        try require(value % divisor == 0, key, "(\(value)) must be divisible by \(divisorKey) (\(divisor))")
+    }
+
     /// Throws, naming the first key, unless the product of `values` (positive values of config
     /// keys) is at most `limit`; `what` says what the product counts.
     func requireProduct(_ values: KeyValuePairs<String, Int>, atMost limit: Int, _ what: String) throws {
@@ -25,15 +32,9 @@ extension ConfigFile {
         var product = 1
         for (_, value) in values {
             let (next, overflow) = product.multipliedReportingOverflow(by: value)
-            try require(!overflow && next <= limit, values.first!.key, "gives \(factors), more than the \(limit) \(what) slimtrace accepts")
+            try require(!overflow && next <= limit, values[values.startIndex].key, "gives \(factors), more than the \(limit) \(what) slimtrace accepts")
             product = next
         }
-    }
-
-    /// Throws unless `value` (of `key`) is a multiple of `divisor` (of `divisorKey`): a width that
-    /// the heads must split evenly.
-    func requireDivisible(_ key: String, _ value: Int, by divisorKey: String, _ divisor: Int) throws {
-        try require(value % divisor == 0, key, "(\(value)) must be divisible by \(divisorKey) (\(divisor))")
     }
 
     /// Throws unless `value` is positive and at most `limit`.

@@ -5,7 +5,7 @@ import Tensor
 
 /// The keys of a DistilBERT `config.json` slimtrace reads, with Hugging Face's
 /// `DistilBertConfig` defaults for absent ones.
-public struct DistilBertConfiguration: Codable, Sendable, Equatable {
+public struct DistilBertConfiguration: ModelConfiguration, ClassifierConfiguration, Equatable {
     public var vocabularySize: Int
     public var maxPositionEmbeddings: Int
     /// True when the position table holds fixed sinusoids; the checkpoint stores the table either
@@ -14,27 +14,25 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
     public var layerCount: Int
     public var headCount: Int
     /// The hidden size (`dim`).
-    public var dimension: Int
+    public var hiddenSize: Int
     /// The feed-forward width (`hidden_dim`).
-    public var hiddenDimension: Int
+    public var intermediateSize: Int
     public var dropout: Double
     public var attentionDropout: Double
     /// The feed-forward activation.
     public var activation: ActivationName
     public var sequenceClassificationDropout: Double
-    /// Class names by index; its size is the classifier's label count.
     public var id2label: [String: String]?
-    /// The classifier's label count when there is no `id2label`.
     public var numLabels: Int?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"
         case sinusoidalPositionEmbeddings = "sinusoidal_pos_embds"
         case layerCount = "n_layers"
         case headCount = "n_heads"
-        case dimension = "dim"
-        case hiddenDimension = "hidden_dim"
+        case hiddenSize = "dim"
+        case intermediateSize = "hidden_dim"
         case dropout
         case attentionDropout = "attention_dropout"
         case activation
@@ -45,53 +43,22 @@ public struct DistilBertConfiguration: Codable, Sendable, Equatable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? 30522
-        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 512
-        sinusoidalPositionEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .sinusoidalPositionEmbeddings) ?? false
-        layerCount = try c.decodeIfPresent(Int.self, forKey: .layerCount) ?? 6
-        headCount = try c.decodeIfPresent(Int.self, forKey: .headCount) ?? 12
-        dimension = try c.decodeIfPresent(Int.self, forKey: .dimension) ?? 768
-        hiddenDimension = try c.decodeIfPresent(Int.self, forKey: .hiddenDimension) ?? 3072
-        dropout = try c.decodeIfPresent(Double.self, forKey: .dropout) ?? 0.1
-        attentionDropout = try c.decodeIfPresent(Double.self, forKey: .attentionDropout) ?? 0.1
-        activation = try c.decodeIfPresent(ActivationName.self, forKey: .activation) ?? .gelu
-        sequenceClassificationDropout = try c.decodeIfPresent(Double.self, forKey: .sequenceClassificationDropout) ?? 0.2
+        vocabularySize = try c.decode(.vocabularySize, default: 30522)
+        maxPositionEmbeddings = try c.decode(.maxPositionEmbeddings, default: 512)
+        sinusoidalPositionEmbeddings = try c.decode(.sinusoidalPositionEmbeddings, default: false)
+        layerCount = try c.decode(.layerCount, default: 6)
+        headCount = try c.decode(.headCount, default: 12)
+        hiddenSize = try c.decode(.hiddenSize, default: 768)
+        intermediateSize = try c.decode(.intermediateSize, default: 3072)
+        dropout = try c.decode(.dropout, default: 0.1)
+        attentionDropout = try c.decode(.attentionDropout, default: 0.1)
+        activation = try c.decode(.activation, default: .gelu)
+        sequenceClassificationDropout = try c.decode(.sequenceClassificationDropout, default: 0.2)
         id2label = try c.decodeIfPresent([String: String].self, forKey: .id2label)
         numLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels)
     }
 
-    /// The classifier's output count: `id2label`'s size, else `num_labels`, else 2 (as Hugging Face).
-    public var labelCount: Int { id2label?.count ?? numLabels ?? 2 }
-
-    /// Decodes and checks the configuration of `file`.
-    public static func load(_ file: ConfigFile) throws -> DistilBertConfiguration {
-        let config = try file.decode(DistilBertConfiguration.self)
-        try file.requirePositive(["dim": config.dimension, "n_heads": config.headCount])
-        try file.requireDivisible("dim", config.dimension, by: "n_heads", config.headCount)
-        try file.requirePositive(["hidden_dim": config.hiddenDimension])
-        try file.requireLayerCount("n_layers", config.layerCount)
-        try file.requireTableSize(["vocab_size": config.vocabularySize, "max_position_embeddings": config.maxPositionEmbeddings])
-        try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
-        try file.requirePositive(["num_labels": config.labelCount])
-        return config
-    }
-}
-
-/// The DistilBERT family: `DistilBertModel` and `DistilBertForSequenceClassification`.
-public enum DistilBertArchitecture: Architecture {
-    public static let modelTypes = ["distilbert"]
-    public static let classNames = ["DistilBertModel", "DistilBertForSequenceClassification"]
-
-    public static func basePrefix(modelType: String) -> String { "distilbert" }
-
-    public static func build(className: String, config: ConfigFile) throws -> any TransformerModel {
-        let configuration = try DistilBertConfiguration.load(config)
-        switch className {
-        case "DistilBertModel": return DistilBertModel(configuration)
-        case "DistilBertForSequenceClassification": return DistilBertForSequenceClassification(configuration)
-        default: throw ModelError.unsupportedArchitecture(className, modelType: config.modelType, supported: classNames)
-        }
-    }
+    var tableSizes: KeyValuePairs<CodingKeys, Int> { [.vocabularySize: vocabularySize, .maxPositionEmbeddings: maxPositionEmbeddings] }
 }
 
 /// Word and learned position embeddings, summed, then LayerNorm and dropout (HF `Embeddings`).
@@ -103,9 +70,9 @@ final class DistilBertEmbeddings: Module {
 
     init(_ config: DistilBertConfiguration) {
         super.init(typeName: "Embeddings")
-        wordEmbeddings = Embedding(count: config.vocabularySize, dimension: config.dimension)
-        positionEmbeddings = Embedding(count: config.maxPositionEmbeddings, dimension: config.dimension)
-        layerNorm = LayerNorm(dimension: config.dimension, eps: 1e-12)
+        wordEmbeddings = Embedding(count: config.vocabularySize, dimension: config.hiddenSize)
+        positionEmbeddings = Embedding(count: config.maxPositionEmbeddings, dimension: config.hiddenSize)
+        layerNorm = LayerNorm(dimension: config.hiddenSize, eps: 1e-12)
         dropout = Dropout(probability: config.dropout)
     }
 
@@ -137,12 +104,12 @@ final class DistilBertSelfAttention: Module {
     @ModuleInfo(key: "dropout") var dropout: Dropout
 
     init(_ config: DistilBertConfiguration) {
-        headSize = config.dimension / config.headCount
+        headSize = config.headSize
         super.init(typeName: "DistilBertSelfAttention")
-        qLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
-        kLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
-        vLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
-        outLin = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
+        qLin = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize)
+        kLin = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize)
+        vLin = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize)
+        outLin = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize)
         dropout = Dropout(probability: config.attentionDropout)
     }
 
@@ -166,8 +133,8 @@ final class DistilBertFFN: Module {
     init(_ config: DistilBertConfiguration) {
         super.init(typeName: "FFN")
         dropout = Dropout(probability: config.dropout)
-        lin1 = Linear(inFeatures: config.dimension, outFeatures: config.hiddenDimension)
-        lin2 = Linear(inFeatures: config.hiddenDimension, outFeatures: config.dimension)
+        lin1 = Linear(inFeatures: config.hiddenSize, outFeatures: config.intermediateSize)
+        lin2 = Linear(inFeatures: config.intermediateSize, outFeatures: config.hiddenSize)
         activation = Activation(config.activation)
     }
 
@@ -187,9 +154,9 @@ final class DistilBertTransformerBlock: Module {
     init(_ config: DistilBertConfiguration) {
         super.init(typeName: "TransformerBlock")
         attention = DistilBertSelfAttention(config)
-        saLayerNorm = LayerNorm(dimension: config.dimension, eps: 1e-12)
+        saLayerNorm = LayerNorm(dimension: config.hiddenSize, eps: 1e-12)
         ffn = DistilBertFFN(config)
-        outputLayerNorm = LayerNorm(dimension: config.dimension, eps: 1e-12)
+        outputLayerNorm = LayerNorm(dimension: config.hiddenSize, eps: 1e-12)
     }
 
     func callAsFunction(_ hiddenStates: Tensor, paddingMask: Tensor?) throws -> Tensor {
@@ -239,8 +206,8 @@ public final class DistilBertForSequenceClassification: Module, TransformerModel
     public init(_ config: DistilBertConfiguration) {
         super.init(typeName: "DistilBertForSequenceClassification")
         distilbert = DistilBertModel(config)
-        preClassifier = Linear(inFeatures: config.dimension, outFeatures: config.dimension)
-        classifier = Linear(inFeatures: config.dimension, outFeatures: config.labelCount)
+        preClassifier = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize)
+        classifier = Linear(inFeatures: config.hiddenSize, outFeatures: config.labelCount)
         dropout = Dropout(probability: config.sequenceClassificationDropout)
     }
 

@@ -1,34 +1,19 @@
 import NN
 import Tensor
 
-/// OpenAI's GPT-2 (`model_type` `gpt2`): `GPT2Model` and `GPT2LMHeadModel`, as Hugging Face's
-/// `modeling_gpt2.py` builds and runs them. Its projections are `Conv1D` (weights `[in, out]`) and
-/// query, key and value come from one fused `c_attn`.
-public enum GPT2Family: Architecture {
-    public static let modelTypes = ["gpt2"]
-    public static let classNames = ["GPT2Model", "GPT2LMHeadModel"]
-
-    public static func basePrefix(modelType: String) -> String { "transformer" }
-
-    public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
-        let config = try GPT2Configuration.read(file)
-        switch className {
-        case "GPT2Model": return GPT2Model(config)
-        case "GPT2LMHeadModel": return GPT2LMHeadModel(config)
-        default: throw ModelError.unsupportedArchitecture(className, modelType: file.modelType, supported: classNames)
-        }
-    }
-}
+// OpenAI's GPT-2 (`model_type` `gpt2`): `GPT2Model` and `GPT2LMHeadModel`, as Hugging Face's
+// `modeling_gpt2.py` builds and runs them. Its projections are `Conv1D` (weights `[in, out]`) and
+// query, key and value come from one fused `c_attn`.
 
 /// A GPT-2 `config.json`, with `GPT2Config`'s defaults for absent keys.
-public struct GPT2Configuration: Codable, Sendable {
+public struct GPT2Configuration: ModelConfiguration {
     public var vocabularySize: Int
-    public var positions: Int
-    public var embeddingDimension: Int
-    public var layers: Int
-    public var heads: Int
-    /// The feed-forward width; nil means `4 * n_embd`.
-    public var innerDimension: Int?
+    public var positionCount: Int
+    public var hiddenSize: Int
+    public var layerCount: Int
+    public var headCount: Int
+    /// The feed-forward width (`n_inner`, else `4 * n_embd`).
+    public var intermediateSize: Int
     public var activationFunction: ActivationName
     public var residualDropout: Double
     public var embeddingDropout: Double
@@ -41,13 +26,13 @@ public struct GPT2Configuration: Codable, Sendable {
     public var addCrossAttention: Bool
     public var tieWordEmbeddings: Bool
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
-        case positions = "n_positions"
-        case embeddingDimension = "n_embd"
-        case layers = "n_layer"
-        case heads = "n_head"
-        case innerDimension = "n_inner"
+        case positionCount = "n_positions"
+        case hiddenSize = "n_embd"
+        case layerCount = "n_layer"
+        case headCount = "n_head"
+        case intermediateSize = "n_inner"
         case activationFunction = "activation_function"
         case residualDropout = "resid_pdrop"
         case embeddingDropout = "embd_pdrop"
@@ -61,36 +46,29 @@ public struct GPT2Configuration: Codable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? 50257
-        positions = try c.decodeIfPresent(Int.self, forKey: .positions) ?? 1024
-        embeddingDimension = try c.decodeIfPresent(Int.self, forKey: .embeddingDimension) ?? 768
-        layers = try c.decodeIfPresent(Int.self, forKey: .layers) ?? 12
-        heads = try c.decodeIfPresent(Int.self, forKey: .heads) ?? 12
-        innerDimension = try c.decodeIfPresent(Int.self, forKey: .innerDimension)
-        activationFunction = try c.decodeIfPresent(ActivationName.self, forKey: .activationFunction) ?? .geluNew
-        residualDropout = try c.decodeIfPresent(Double.self, forKey: .residualDropout) ?? 0.1
-        embeddingDropout = try c.decodeIfPresent(Double.self, forKey: .embeddingDropout) ?? 0.1
-        attentionDropout = try c.decodeIfPresent(Double.self, forKey: .attentionDropout) ?? 0.1
-        layerNormEpsilon = try c.decodeIfPresent(Double.self, forKey: .layerNormEpsilon) ?? 1e-5
-        scaleAttentionWeights = try c.decodeIfPresent(Bool.self, forKey: .scaleAttentionWeights) ?? true
-        scaleAttentionByInverseLayerIndex = try c.decodeIfPresent(Bool.self, forKey: .scaleAttentionByInverseLayerIndex) ?? false
-        addCrossAttention = try c.decodeIfPresent(Bool.self, forKey: .addCrossAttention) ?? false
-        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? true
+        vocabularySize = try c.decode(.vocabularySize, default: 50257)
+        positionCount = try c.decode(.positionCount, default: 1024)
+        hiddenSize = try c.decode(.hiddenSize, default: 768)
+        layerCount = try c.decode(.layerCount, default: 12)
+        headCount = try c.decode(.headCount, default: 12)
+        // Wrapping: an `n_embd` whose fourfold overflows is refused by the size checks, naming it.
+        intermediateSize = try c.decode(.intermediateSize, default: 4 &* hiddenSize)
+        activationFunction = try c.decode(.activationFunction, default: .geluNew)
+        residualDropout = try c.decode(.residualDropout, default: 0.1)
+        embeddingDropout = try c.decode(.embeddingDropout, default: 0.1)
+        attentionDropout = try c.decode(.attentionDropout, default: 0.1)
+        layerNormEpsilon = try c.decode(.layerNormEpsilon, default: 1e-5)
+        scaleAttentionWeights = try c.decode(.scaleAttentionWeights, default: true)
+        scaleAttentionByInverseLayerIndex = try c.decode(.scaleAttentionByInverseLayerIndex, default: false)
+        addCrossAttention = try c.decode(.addCrossAttention, default: false)
+        tieWordEmbeddings = try c.decode(.tieWordEmbeddings, default: true)
     }
 
-    /// The feed-forward width (`n_inner`, else `4 * n_embd`).
-    var feedForwardDimension: Int { innerDimension ?? 4 * embeddingDimension }
+    var tableSizes: KeyValuePairs<CodingKeys, Int> { [.vocabularySize: vocabularySize, .positionCount: positionCount] }
 
-    /// Decodes `file` and checks the values the modules rely on.
-    static func read(_ file: ConfigFile) throws -> GPT2Configuration {
-        let config = try file.decode(GPT2Configuration.self)
-        try file.requireTableSize(["vocab_size": config.vocabularySize, "n_positions": config.positions])
-        try file.requirePositive(["n_embd": config.embeddingDimension, "n_head": config.heads])
-        try file.requirePositive(["n_inner": config.feedForwardDimension])
-        try file.requireLayerCount("n_layer", config.layers)
-        try file.requireDivisible("n_embd", config.embeddingDimension, by: "n_head", config.heads)
-        try file.require(!config.addCrossAttention, "add_cross_attention", "must be false (GPT-2 as an encoder-decoder is not supported)")
-        return config
+    /// A decoder only.
+    func validate(in file: ConfigFile) throws {
+        try file.require(!addCrossAttention, "add_cross_attention", "must be false (GPT-2 as an encoder-decoder is not supported)")
     }
 }
 
@@ -105,8 +83,8 @@ final class GPT2Attention: Module {
     @ModuleInfo(key: "resid_dropout") var residDropout: Dropout
 
     init(_ config: GPT2Configuration, layerIndex: Int) {
-        let width = config.embeddingDimension
-        headDimension = width / config.heads
+        let width = config.hiddenSize
+        headDimension = config.headSize
         var scaling = config.scaleAttentionWeights ? 1 / Double(headDimension).squareRoot() : 1
         if config.scaleAttentionByInverseLayerIndex { scaling /= Double(layerIndex + 1) }
         self.scaling = Float(scaling)
@@ -144,12 +122,12 @@ final class GPT2Block: Module {
 
     init(_ config: GPT2Configuration, layerIndex: Int) {
         super.init(typeName: "GPT2Block")
-        ln1 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
+        ln1 = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEpsilon)
         attn = GPT2Attention(config, layerIndex: layerIndex)
-        ln2 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
+        ln2 = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEpsilon)
         mlp = GPTMLP(typeName: "GPT2MLP",
-                     in: ("c_fc", Conv1D(nf: config.feedForwardDimension, nx: config.embeddingDimension)),
-                     out: ("c_proj", Conv1D(nf: config.embeddingDimension, nx: config.feedForwardDimension)),
+                     in: ("c_fc", Conv1D(nf: config.intermediateSize, nx: config.hiddenSize)),
+                     out: ("c_proj", Conv1D(nf: config.hiddenSize, nx: config.intermediateSize)),
                      activation: ("act", Activation(config.activationFunction)), dropout: config.residualDropout)
     }
 
@@ -172,11 +150,11 @@ public final class GPT2Model: Module, DecoderOnlyModel {
 
     init(_ config: GPT2Configuration) {
         super.init(typeName: "GPT2Model")
-        wte = Embedding(count: config.vocabularySize, dimension: config.embeddingDimension)
-        wpe = Embedding(count: config.positions, dimension: config.embeddingDimension)
+        wte = Embedding(count: config.vocabularySize, dimension: config.hiddenSize)
+        wpe = Embedding(count: config.positionCount, dimension: config.hiddenSize)
         drop = Dropout(probability: config.embeddingDropout)
-        h = ModuleList((0..<config.layers).map { GPT2Block(config, layerIndex: $0) })
-        lnF = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
+        h = ModuleList((0..<config.layerCount).map { GPT2Block(config, layerIndex: $0) })
+        lnF = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEpsilon)
     }
 
     /// `last_hidden_state` for token ids `[batch, length]`; positions are `0..<length` whatever

@@ -1,51 +1,36 @@
 import NN
 import Tensor
 
-/// EleutherAI's GPT-J (`model_type` `gptj`): `GPTJModel` and `GPTJForCausalLM`, as Hugging Face's
-/// `modeling_gptj.py` builds and runs them: attention and feed-forward side by side on the same
-/// LayerNorm output, and interleaved rotary position embedding on the first `rotary_dim`
-/// dimensions of each head.
-public enum GPTJFamily: Architecture {
-    public static let modelTypes = ["gptj"]
-    public static let classNames = ["GPTJModel", "GPTJForCausalLM"]
-
-    public static func basePrefix(modelType: String) -> String { "transformer" }
-
-    public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
-        let config = try GPTJConfiguration.read(file)
-        switch className {
-        case "GPTJModel": return GPTJModel(config)
-        case "GPTJForCausalLM": return GPTJForCausalLM(config)
-        default: throw ModelError.unsupportedArchitecture(className, modelType: file.modelType, supported: classNames)
-        }
-    }
-}
+// EleutherAI's GPT-J (`model_type` `gptj`): `GPTJModel` and `GPTJForCausalLM`, as Hugging Face's
+// `modeling_gptj.py` builds and runs them: attention and feed-forward side by side on the same
+// LayerNorm output, and interleaved rotary position embedding on the first `rotary_dim`
+// dimensions of each head.
 
 /// A GPT-J `config.json`, with `GPTJConfig`'s defaults for absent keys.
-public struct GPTJConfiguration: Codable, Sendable {
+public struct GPTJConfiguration: ModelConfiguration {
     public var vocabularySize: Int
-    public var positions: Int
-    public var embeddingDimension: Int
-    public var layers: Int
-    public var heads: Int
+    public var positionCount: Int
+    public var hiddenSize: Int
+    public var layerCount: Int
+    public var headCount: Int
     /// How many leading dimensions of each head rotate.
     public var rotaryDimension: Int
-    /// The feed-forward width; nil means `4 * n_embd`.
-    public var innerDimension: Int?
+    /// The feed-forward width (`n_inner`, else `4 * n_embd`).
+    public var intermediateSize: Int
     public var activationFunction: ActivationName
     public var residualDropout: Double
     public var embeddingDropout: Double
     public var layerNormEpsilon: Double
     public var tieWordEmbeddings: Bool
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
-        case positions = "n_positions"
-        case embeddingDimension = "n_embd"
-        case layers = "n_layer"
-        case heads = "n_head"
+        case positionCount = "n_positions"
+        case hiddenSize = "n_embd"
+        case layerCount = "n_layer"
+        case headCount = "n_head"
         case rotaryDimension = "rotary_dim"
-        case innerDimension = "n_inner"
+        case intermediateSize = "n_inner"
         case activationFunction = "activation_function"
         case residualDropout = "resid_pdrop"
         case embeddingDropout = "embd_pdrop"
@@ -55,35 +40,28 @@ public struct GPTJConfiguration: Codable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? 50400
-        positions = try c.decodeIfPresent(Int.self, forKey: .positions) ?? 2048
-        embeddingDimension = try c.decodeIfPresent(Int.self, forKey: .embeddingDimension) ?? 4096
-        layers = try c.decodeIfPresent(Int.self, forKey: .layers) ?? 28
-        heads = try c.decodeIfPresent(Int.self, forKey: .heads) ?? 16
-        rotaryDimension = try c.decodeIfPresent(Int.self, forKey: .rotaryDimension) ?? 64
-        innerDimension = try c.decodeIfPresent(Int.self, forKey: .innerDimension)
-        activationFunction = try c.decodeIfPresent(ActivationName.self, forKey: .activationFunction) ?? .geluNew
-        residualDropout = try c.decodeIfPresent(Double.self, forKey: .residualDropout) ?? 0
-        embeddingDropout = try c.decodeIfPresent(Double.self, forKey: .embeddingDropout) ?? 0
-        layerNormEpsilon = try c.decodeIfPresent(Double.self, forKey: .layerNormEpsilon) ?? 1e-5
-        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
+        vocabularySize = try c.decode(.vocabularySize, default: 50400)
+        positionCount = try c.decode(.positionCount, default: 2048)
+        hiddenSize = try c.decode(.hiddenSize, default: 4096)
+        layerCount = try c.decode(.layerCount, default: 28)
+        headCount = try c.decode(.headCount, default: 16)
+        rotaryDimension = try c.decode(.rotaryDimension, default: 64)
+        // Wrapping: an `n_embd` whose fourfold overflows is refused by the size checks, naming it.
+        intermediateSize = try c.decode(.intermediateSize, default: 4 &* hiddenSize)
+        activationFunction = try c.decode(.activationFunction, default: .geluNew)
+        residualDropout = try c.decode(.residualDropout, default: 0)
+        embeddingDropout = try c.decode(.embeddingDropout, default: 0)
+        layerNormEpsilon = try c.decode(.layerNormEpsilon, default: 1e-5)
+        tieWordEmbeddings = try c.decode(.tieWordEmbeddings, default: false)
     }
 
-    /// The feed-forward width (`n_inner`, else `4 * n_embd`).
-    var feedForwardDimension: Int { innerDimension ?? 4 * embeddingDimension }
+    var tableSizes: KeyValuePairs<CodingKeys, Int> { [.vocabularySize: vocabularySize, .positionCount: positionCount] }
 
-    /// Decodes `file` and checks the values the modules rely on.
-    static func read(_ file: ConfigFile) throws -> GPTJConfiguration {
-        let config = try file.decode(GPTJConfiguration.self)
-        try file.requireTableSize(["vocab_size": config.vocabularySize, "n_positions": config.positions])
-        try file.requirePositive(["n_embd": config.embeddingDimension, "n_head": config.heads, "rotary_dim": config.rotaryDimension])
-        try file.requirePositive(["n_inner": config.feedForwardDimension])
-        try file.requireLayerCount("n_layer", config.layers)
-        try file.requireDivisible("n_embd", config.embeddingDimension, by: "n_head", config.heads)
-        let headDimension = config.embeddingDimension / config.heads
-        try file.require(config.rotaryDimension % 2 == 0 && config.rotaryDimension <= headDimension, "rotary_dim",
-                         "(\(config.rotaryDimension)) must be even and at most the head size \(headDimension)")
-        return config
+    /// The rotated dimensions: even, within a head.
+    func validate(in file: ConfigFile) throws {
+        try file.requirePositive(["rotary_dim": rotaryDimension])
+        try file.require(rotaryDimension % 2 == 0 && rotaryDimension <= headSize, "rotary_dim",
+                         "(\(rotaryDimension)) must be even and at most the head size \(headSize)")
     }
 }
 
@@ -95,7 +73,7 @@ final class GPTJRotaryEmbedding: Module {
 
     init(_ config: GPTJConfiguration) {
         rotaryDimension = config.rotaryDimension
-        maxPositions = config.positions
+        maxPositions = config.positionCount
         super.init(typeName: "GPTJRotaryEmbedding")
     }
 
@@ -121,8 +99,8 @@ final class GPTJAttention: Module {
     @ModuleInfo(key: "resid_dropout") var residDropout: Dropout
 
     init(_ config: GPTJConfiguration) {
-        let width = config.embeddingDimension
-        headDimension = width / config.heads
+        let width = config.hiddenSize
+        headDimension = config.headSize
         scaling = Float(1 / Double(headDimension).squareRoot())
         super.init(typeName: "GPTJAttention")
         kProj = Linear(inFeatures: width, outFeatures: width, bias: false)
@@ -157,11 +135,11 @@ final class GPTJBlock: Module {
 
     init(_ config: GPTJConfiguration) {
         super.init(typeName: "GPTJBlock")
-        ln1 = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
+        ln1 = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEpsilon)
         attn = GPTJAttention(config)
         mlp = GPTMLP(typeName: "GPTJMLP",
-                     in: ("fc_in", Linear(inFeatures: config.embeddingDimension, outFeatures: config.feedForwardDimension)),
-                     out: ("fc_out", Linear(inFeatures: config.feedForwardDimension, outFeatures: config.embeddingDimension)),
+                     in: ("fc_in", Linear(inFeatures: config.hiddenSize, outFeatures: config.intermediateSize)),
+                     out: ("fc_out", Linear(inFeatures: config.intermediateSize, outFeatures: config.hiddenSize)),
                      activation: ("act", Activation(config.activationFunction)), dropout: config.residualDropout)
     }
 
@@ -185,10 +163,10 @@ public final class GPTJModel: Module, DecoderOnlyModel {
 
     init(_ config: GPTJConfiguration) {
         super.init(typeName: "GPTJModel")
-        wte = Embedding(count: config.vocabularySize, dimension: config.embeddingDimension)
+        wte = Embedding(count: config.vocabularySize, dimension: config.hiddenSize)
         drop = Dropout(probability: config.embeddingDropout)
-        h = ModuleList((0..<config.layers).map { _ in GPTJBlock(config) })
-        lnF = LayerNorm(dimension: config.embeddingDimension, eps: config.layerNormEpsilon)
+        h = ModuleList((0..<config.layerCount).map { _ in GPTJBlock(config) })
+        lnF = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEpsilon)
         rotaryEmb = GPTJRotaryEmbedding(config)
     }
 

@@ -1,30 +1,15 @@
 import NN
 import Tensor
 
-/// EleutherAI's GPT-NeoX (`model_type` `gpt_neox`: Pythia, GPT-NeoX-20B): `GPTNeoXModel` and
-/// `GPTNeoXForCausalLM`, as Hugging Face's `modeling_gpt_neox.py` builds and runs them. One fused
-/// `query_key_value` laid out per head (`[q, k, v]` of head 0, then head 1, ...), rotary position
-/// embedding on the first `partial_rotary_factor` of each head, and (by default) attention and
-/// MLP side by side on the same input (`use_parallel_residual`).
-public enum GPTNeoXFamily: Architecture {
-    public static let modelTypes = ["gpt_neox"]
-    public static let classNames = ["GPTNeoXModel", "GPTNeoXForCausalLM"]
-
-    public static func basePrefix(modelType: String) -> String { "gpt_neox" }
-
-    public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
-        let config = try GPTNeoXConfiguration.read(file)
-        switch className {
-        case "GPTNeoXModel": return GPTNeoXModel(config)
-        case "GPTNeoXForCausalLM": return GPTNeoXForCausalLM(config)
-        default: throw ModelError.unsupportedArchitecture(className, modelType: file.modelType, supported: classNames)
-        }
-    }
-}
+// EleutherAI's GPT-NeoX (`model_type` `gpt_neox`: Pythia, GPT-NeoX-20B): `GPTNeoXModel` and
+// `GPTNeoXForCausalLM`, as Hugging Face's `modeling_gpt_neox.py` builds and runs them. One fused
+// `query_key_value` laid out per head (`[q, k, v]` of head 0, then head 1, ...), rotary position
+// embedding on the first `partial_rotary_factor` of each head, and (by default) attention and
+// MLP side by side on the same input (`use_parallel_residual`).
 
 /// A GPT-NeoX `config.json`, with `GPTNeoXConfig`'s defaults for absent keys (and its legacy
 /// `rotary_pct`, `rotary_emb_base`, which Pythia checkpoints still carry).
-public struct GPTNeoXConfiguration: Codable, Sendable {
+public struct GPTNeoXConfiguration: ModelConfiguration {
     public var vocabularySize: Int
     public var hiddenSize: Int
     public var intermediateSize: Int
@@ -42,7 +27,7 @@ public struct GPTNeoXConfiguration: Codable, Sendable {
     public var attentionBias: Bool
     public var tieWordEmbeddings: Bool
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
         case hiddenSize = "hidden_size"
         case intermediateSize = "intermediate_size"
@@ -61,35 +46,23 @@ public struct GPTNeoXConfiguration: Codable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? 50432
-        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? 6144
-        intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? 24576
-        layerCount = try c.decodeIfPresent(Int.self, forKey: .layerCount) ?? 44
-        headCount = try c.decodeIfPresent(Int.self, forKey: .headCount) ?? 64
-        hiddenAct = try c.decodeIfPresent(ActivationName.self, forKey: .hiddenAct) ?? .gelu
-        layerNormEps = try c.decodeIfPresent(Double.self, forKey: .layerNormEps) ?? 1e-5
-        hiddenDropout = try c.decodeIfPresent(Double.self, forKey: .hiddenDropout) ?? 0
+        vocabularySize = try c.decode(.vocabularySize, default: 50432)
+        hiddenSize = try c.decode(.hiddenSize, default: 6144)
+        intermediateSize = try c.decode(.intermediateSize, default: 24576)
+        layerCount = try c.decode(.layerCount, default: 44)
+        headCount = try c.decode(.headCount, default: 64)
+        hiddenAct = try c.decode(.hiddenAct, default: .gelu)
+        layerNormEps = try c.decode(.layerNormEps, default: 1e-5)
+        hiddenDropout = try c.decode(.hiddenDropout, default: 0)
         ropeParameters = try c.decodeIfPresent(RopeParameters.self, forKey: .ropeParameters)
         rotaryPercentage = try c.decodeIfPresent(Double.self, forKey: .rotaryPercentage)
         rotaryEmbeddingBase = try c.decodeIfPresent(Double.self, forKey: .rotaryEmbeddingBase)
-        useParallelResidual = try c.decodeIfPresent(Bool.self, forKey: .useParallelResidual) ?? true
-        attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? true
-        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
+        useParallelResidual = try c.decode(.useParallelResidual, default: true)
+        attentionBias = try c.decode(.attentionBias, default: true)
+        tieWordEmbeddings = try c.decode(.tieWordEmbeddings, default: false)
     }
 
-    /// Size of one attention head.
-    public var headSize: Int { hiddenSize / max(headCount, 1) }
-
-    /// Decodes `file` and checks the values the modules rely on.
-    static func read(_ file: ConfigFile) throws -> GPTNeoXConfiguration {
-        let config = try file.decode(GPTNeoXConfiguration.self)
-        try file.requireTableSize(["vocab_size": config.vocabularySize])
-        try file.requirePositive(["hidden_size": config.hiddenSize,
-                                  "intermediate_size": config.intermediateSize, "num_attention_heads": config.headCount])
-        try file.requireLayerCount("num_hidden_layers", config.layerCount)
-        try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.headCount)
-        return config
-    }
+    var tableSizes: KeyValuePairs<CodingKeys, Int> { [.vocabularySize: vocabularySize] }
 }
 
 /// `GPTNeoXAttention`: causal self-attention; `query_key_value`'s output viewed `[…, heads, 3·d]`

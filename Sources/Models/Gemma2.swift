@@ -39,9 +39,9 @@ public struct GemmaConfiguration: Decodable, Sendable {
         useBidirectionalAttention = try container.decodeIfPresent(Bool.self, forKey: .useBidirectionalAttention) ?? false
     }
 
-    /// Checks the sizes and the settings slimtrace runs, naming the offending key.
+    /// The rotary decoder's checks and the settings slimtrace runs, naming the offending key.
     func check(file: ConfigFile) throws {
-        try decoder.check(keyValueHeadCount: keyValueHeadCount, headSize: headSize, file: file)
+        try decoder.check(headSize: headSize, file: file)
         try file.require(slidingWindow.map { $0 > 0 } ?? true, "sliding_window", "must be positive, got \(slidingWindow ?? 0)")
         try file.require(queryPreAttnScalar > 0, "query_pre_attn_scalar", "must be positive, got \(queryPreAttnScalar)")
         try file.require(!useBidirectionalAttention, "use_bidirectional_attention", "is true: bidirectional Gemma (EmbeddingGemma) is not supported")
@@ -79,24 +79,27 @@ public struct GemmaConfiguration: Decodable, Sendable {
 }
 
 /// `config.json` of a Gemma 2 checkpoint (`Gemma2Config`).
-public struct Gemma2Configuration: Decodable, Sendable {
+public struct Gemma2Configuration: RotaryDecoderFamilyConfiguration {
     /// The keys Gemma 2 and 3 share.
     public var gemma: GemmaConfiguration
     /// `rope_parameters` (transformers 5).
     public var ropeParameters: RopeParameters?
 
-    enum CodingKeys: String, CodingKey {
+    enum FamilyKeys: String, CodingKey {
         case ropeParameters = "rope_parameters"
     }
 
     public init(from decoder: Decoder) throws {
         gemma = try GemmaConfiguration(from: decoder)
-        ropeParameters = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(RopeParameters.self, forKey: .ropeParameters)
+        ropeParameters = try decoder.container(keyedBy: FamilyKeys.self).decodeIfPresent(RopeParameters.self, forKey: .ropeParameters)
     }
 
-    /// Decodes `file` and checks it, naming the offending key.
-    public init(file: ConfigFile) throws {
-        self = try file.decode(Gemma2Configuration.self)
+    var decoder: RotaryDecoderConfiguration { gemma.decoder }
+    var keyValueHeadCount: Int { gemma.keyValueHeadCount }
+    var declaredHeadSize: Int? { gemma.headSize }
+
+    /// Gemma's checks.
+    func validate(in file: ConfigFile) throws {
         try gemma.check(file: file)
     }
 
@@ -110,16 +113,5 @@ public struct Gemma2Configuration: Decodable, Sendable {
         spec.attentionSoftcap = gemma.attnLogitSoftcapping ?? 50
         spec.finalLogitSoftcap = gemma.finalLogitSoftcapping ?? 30
         return spec
-    }
-}
-
-/// Gemma 2 (`model_type` `gemma2`): `Gemma2Model`, `Gemma2ForCausalLM`.
-public enum Gemma2Architecture: Architecture {
-    public static let modelTypes = ["gemma2"]
-    public static let classNames = ["Gemma2Model", "Gemma2ForCausalLM"]
-    public static func basePrefix(modelType: String) -> String { "model" }
-
-    public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
-        try Gemma2Configuration(file: file).spec(file: file).build(className: className, classNames: classNames, config: file)
     }
 }

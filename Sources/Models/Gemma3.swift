@@ -14,7 +14,7 @@ public struct Gemma3RopeParameters: Decodable, Sendable {
 }
 
 /// `config.json` of a Gemma 3 text checkpoint (`Gemma3TextConfig`, `model_type` `gemma3_text`).
-public struct Gemma3TextConfiguration: Decodable, Sendable {
+public struct Gemma3TextConfiguration: RotaryDecoderFamilyConfiguration {
     /// The keys Gemma 2 and 3 share.
     public var gemma: GemmaConfiguration
     /// `rope_parameters` per layer type (transformers 5).
@@ -24,7 +24,7 @@ public struct Gemma3TextConfiguration: Decodable, Sendable {
     /// Legacy `sliding_window_pattern`: every n-th layer is global when `layer_types` is absent (default 6).
     public var slidingWindowPattern: Int
 
-    enum CodingKeys: String, CodingKey {
+    enum FamilyKeys: String, CodingKey {
         case ropeParameters = "rope_parameters"
         case ropeLocalBaseFreq = "rope_local_base_freq"
         case slidingWindowPattern = "sliding_window_pattern"
@@ -32,15 +32,18 @@ public struct Gemma3TextConfiguration: Decodable, Sendable {
 
     public init(from decoder: Decoder) throws {
         gemma = try GemmaConfiguration(from: decoder)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let container = try decoder.container(keyedBy: FamilyKeys.self)
         ropeParameters = try container.decodeIfPresent(Gemma3RopeParameters.self, forKey: .ropeParameters)
         ropeLocalBaseFreq = try container.decodeIfPresent(Double.self, forKey: .ropeLocalBaseFreq)
         slidingWindowPattern = try container.decodeIfPresent(Int.self, forKey: .slidingWindowPattern) ?? 6
     }
 
-    /// Decodes `file` and checks it, naming the offending key.
-    public init(file: ConfigFile) throws {
-        self = try file.decode(Gemma3TextConfiguration.self)
+    var decoder: RotaryDecoderConfiguration { gemma.decoder }
+    var keyValueHeadCount: Int { gemma.keyValueHeadCount }
+    var declaredHeadSize: Int? { gemma.headSize }
+
+    /// Gemma's checks, a positive `sliding_window_pattern`.
+    func validate(in file: ConfigFile) throws {
         try gemma.check(file: file)
         try file.require(slidingWindowPattern > 0, "sliding_window_pattern", "must be positive, got \(slidingWindowPattern)")
     }
@@ -69,16 +72,5 @@ public struct Gemma3TextConfiguration: Decodable, Sendable {
         spec.queryKeyNorm = .perHead
         spec.finalLogitSoftcap = gemma.finalLogitSoftcapping ?? nil
         return spec
-    }
-}
-
-/// Gemma 3, text only (`model_type` `gemma3_text`): `Gemma3TextModel`, `Gemma3ForCausalLM`.
-public enum Gemma3TextArchitecture: Architecture {
-    public static let modelTypes = ["gemma3_text"]
-    public static let classNames = ["Gemma3TextModel", "Gemma3ForCausalLM"]
-    public static func basePrefix(modelType: String) -> String { "model" }
-
-    public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
-        try Gemma3TextConfiguration(file: file).spec(file: file).build(className: className, classNames: classNames, config: file)
     }
 }

@@ -1,55 +1,41 @@
 import NN
 import Tensor
 
-/// Meta's OPT (`model_type` `opt`): `OPTModel` and `OPTForCausalLM`, as Hugging Face's
-/// `modeling_opt.py` builds and runs them.
-public enum OPTFamily: Architecture {
-    public static let modelTypes = ["opt"]
-    public static let classNames = ["OPTModel", "OPTForCausalLM"]
-
-    public static func basePrefix(modelType: String) -> String { "model" }
-
-    public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
-        let config = try OPTConfiguration.read(file)
-        switch className {
-        case "OPTModel": return OPTModel(config)
-        case "OPTForCausalLM": return OPTForCausalLM(config)
-        default: throw ModelError.unsupportedArchitecture(className, modelType: file.modelType, supported: classNames)
-        }
-    }
-}
+// Meta's OPT (`model_type` `opt`): `OPTModel` and `OPTForCausalLM`, as Hugging Face's
+// `modeling_opt.py` builds and runs them.
 
 /// An OPT `config.json`, with `OPTConfig`'s defaults for absent keys.
-public struct OPTConfiguration: Codable, Sendable {
+public struct OPTConfiguration: ModelConfiguration {
     public var vocabularySize: Int
     public var hiddenSize: Int
-    public var hiddenLayers: Int
-    public var ffnDimension: Int
+    public var layerCount: Int
+    public var intermediateSize: Int
     public var maxPositionEmbeddings: Int
     /// Pre-norm (most OPT sizes) when true; post-norm (opt-350m) when false.
     public var doLayerNormBefore: Bool
     /// Drops the decoder's final LayerNorm (checkpoints fine-tuned before transformers 4.20.1).
     public var removeFinalLayerNorm: Bool
-    /// The token embedding width; when it differs from `hiddenSize` the decoder projects in and out.
-    public var wordEmbedProjectionDimension: Int?
+    /// The token embedding width (`word_embed_proj_dim`, else `hidden_size`); when it differs from
+    /// `hiddenSize` the decoder projects in and out.
+    public var embeddingSize: Int
     public var dropout: Double
-    public var attentionHeads: Int
+    public var headCount: Int
     public var activationFunction: ActivationName
     public var enableBias: Bool
     public var layerNormElementwiseAffine: Bool
     public var tieWordEmbeddings: Bool
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
         case hiddenSize = "hidden_size"
-        case hiddenLayers = "num_hidden_layers"
-        case ffnDimension = "ffn_dim"
+        case layerCount = "num_hidden_layers"
+        case intermediateSize = "ffn_dim"
         case maxPositionEmbeddings = "max_position_embeddings"
         case doLayerNormBefore = "do_layer_norm_before"
         case removeFinalLayerNorm = "_remove_final_layer_norm"
-        case wordEmbedProjectionDimension = "word_embed_proj_dim"
+        case embeddingSize = "word_embed_proj_dim"
         case dropout
-        case attentionHeads = "num_attention_heads"
+        case headCount = "num_attention_heads"
         case activationFunction = "activation_function"
         case enableBias = "enable_bias"
         case layerNormElementwiseAffine = "layer_norm_elementwise_affine"
@@ -58,36 +44,29 @@ public struct OPTConfiguration: Codable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? 50272
-        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? 768
-        hiddenLayers = try c.decodeIfPresent(Int.self, forKey: .hiddenLayers) ?? 12
-        ffnDimension = try c.decodeIfPresent(Int.self, forKey: .ffnDimension) ?? 3072
-        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 2048
-        doLayerNormBefore = try c.decodeIfPresent(Bool.self, forKey: .doLayerNormBefore) ?? true
-        removeFinalLayerNorm = try c.decodeIfPresent(Bool.self, forKey: .removeFinalLayerNorm) ?? false
-        wordEmbedProjectionDimension = try c.decodeIfPresent(Int.self, forKey: .wordEmbedProjectionDimension)
-        dropout = try c.decodeIfPresent(Double.self, forKey: .dropout) ?? 0.1
-        attentionHeads = try c.decodeIfPresent(Int.self, forKey: .attentionHeads) ?? 12
-        activationFunction = try c.decodeIfPresent(ActivationName.self, forKey: .activationFunction) ?? .relu
-        enableBias = try c.decodeIfPresent(Bool.self, forKey: .enableBias) ?? true
-        layerNormElementwiseAffine = try c.decodeIfPresent(Bool.self, forKey: .layerNormElementwiseAffine) ?? true
-        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? true
+        vocabularySize = try c.decode(.vocabularySize, default: 50272)
+        hiddenSize = try c.decode(.hiddenSize, default: 768)
+        layerCount = try c.decode(.layerCount, default: 12)
+        intermediateSize = try c.decode(.intermediateSize, default: 3072)
+        maxPositionEmbeddings = try c.decode(.maxPositionEmbeddings, default: 2048)
+        doLayerNormBefore = try c.decode(.doLayerNormBefore, default: true)
+        removeFinalLayerNorm = try c.decode(.removeFinalLayerNorm, default: false)
+        embeddingSize = try c.decode(.embeddingSize, default: hiddenSize)
+        dropout = try c.decode(.dropout, default: 0.1)
+        headCount = try c.decode(.headCount, default: 12)
+        activationFunction = try c.decode(.activationFunction, default: .relu)
+        enableBias = try c.decode(.enableBias, default: true)
+        layerNormElementwiseAffine = try c.decode(.layerNormElementwiseAffine, default: true)
+        tieWordEmbeddings = try c.decode(.tieWordEmbeddings, default: true)
     }
 
-    /// The token embedding width (`word_embed_proj_dim`, else `hidden_size`).
-    var embeddingDimension: Int { wordEmbedProjectionDimension ?? hiddenSize }
+    var tableSizes: KeyValuePairs<CodingKeys, Int> { [.vocabularySize: vocabularySize, .maxPositionEmbeddings: maxPositionEmbeddings] }
 
-    /// Decodes `file` and checks the values the modules rely on.
-    static func read(_ file: ConfigFile) throws -> OPTConfiguration {
-        let config = try file.decode(OPTConfiguration.self)
-        try file.requireTableSize(["vocab_size": config.vocabularySize, "max_position_embeddings": config.maxPositionEmbeddings])
-        try file.requirePositive(["hidden_size": config.hiddenSize, "ffn_dim": config.ffnDimension,
-                                  "num_attention_heads": config.attentionHeads, "word_embed_proj_dim": config.embeddingDimension])
-        try file.requireLayerCount("num_hidden_layers", config.hiddenLayers)
-        try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.attentionHeads)
-        try file.require(config.layerNormElementwiseAffine, "layer_norm_elementwise_affine",
+    /// The embedding width, and LayerNorms with weights.
+    func validate(in file: ConfigFile) throws {
+        try file.requirePositive(["word_embed_proj_dim": embeddingSize])
+        try file.require(layerNormElementwiseAffine, "layer_norm_elementwise_affine",
                          "must be true (LayerNorm without weight and bias is not supported)")
-        return config
     }
 }
 
@@ -120,7 +99,7 @@ final class OPTAttention: Module {
 
     init(_ config: OPTConfiguration) {
         let width = config.hiddenSize
-        headDimension = width / config.attentionHeads
+        headDimension = config.headSize
         scaling = Float(1 / Double(headDimension).squareRoot())
         super.init(typeName: "OPTAttention")
         kProj = Linear(inFeatures: width, outFeatures: width, bias: config.enableBias)
@@ -162,8 +141,8 @@ final class OPTDecoderLayer: Module {
         selfAttn = OPTAttention(config)
         activationFn = Activation(config.activationFunction)
         selfAttnLayerNorm = LayerNorm(dimension: config.hiddenSize, eps: 1e-5)
-        fc1 = Linear(inFeatures: config.hiddenSize, outFeatures: config.ffnDimension, bias: config.enableBias)
-        fc2 = Linear(inFeatures: config.ffnDimension, outFeatures: config.hiddenSize, bias: config.enableBias)
+        fc1 = Linear(inFeatures: config.hiddenSize, outFeatures: config.intermediateSize, bias: config.enableBias)
+        fc2 = Linear(inFeatures: config.intermediateSize, outFeatures: config.hiddenSize, bias: config.enableBias)
         finalLayerNorm = LayerNorm(dimension: config.hiddenSize, eps: 1e-5)
     }
 
@@ -196,13 +175,13 @@ final class OPTDecoder: Module {
 
     init(_ config: OPTConfiguration) {
         super.init(typeName: "OPTDecoder")
-        let projected = config.embeddingDimension != config.hiddenSize
-        embedTokens = Embedding(count: config.vocabularySize, dimension: config.embeddingDimension)
+        let projected = config.embeddingSize != config.hiddenSize
+        embedTokens = Embedding(count: config.vocabularySize, dimension: config.embeddingSize)
         embedPositions = OPTLearnedPositionalEmbedding(maxPositions: config.maxPositionEmbeddings, dimension: config.hiddenSize)
-        projectOut = projected ? Linear(inFeatures: config.hiddenSize, outFeatures: config.embeddingDimension, bias: false) : nil
-        projectIn = projected ? Linear(inFeatures: config.embeddingDimension, outFeatures: config.hiddenSize, bias: false) : nil
+        projectOut = projected ? Linear(inFeatures: config.hiddenSize, outFeatures: config.embeddingSize, bias: false) : nil
+        projectIn = projected ? Linear(inFeatures: config.embeddingSize, outFeatures: config.hiddenSize, bias: false) : nil
         finalLayerNorm = config.doLayerNormBefore && !config.removeFinalLayerNorm ? LayerNorm(dimension: config.hiddenSize, eps: 1e-5) : nil
-        layers = ModuleList((0..<config.hiddenLayers).map { _ in OPTDecoderLayer(config) })
+        layers = ModuleList((0..<config.layerCount).map { _ in OPTDecoderLayer(config) })
     }
 
     /// `last_hidden_state` for token ids `[batch, length]`. With an attention mask, positions

@@ -1,37 +1,22 @@
 import NN
 import Tensor
 
-/// Microsoft's Phi-3 (`model_type` `phi3`): `Phi3Model` and `Phi3ForCausalLM`, as Hugging Face's
-/// `modeling_phi3.py` builds and runs them. A LLaMA-style decoder whose q, k and v come from one
-/// fused `qkv_proj` (`[q | k | v]`, grouped key/value heads) and whose gate and up projections are
-/// one fused `gate_up_proj`, chunked in two.
-public enum Phi3Family: Architecture {
-    public static let modelTypes = ["phi3"]
-    public static let classNames = ["Phi3Model", "Phi3ForCausalLM"]
-
-    public static func basePrefix(modelType: String) -> String { "model" }
-
-    public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
-        let config = try Phi3Configuration.read(file)
-        switch className {
-        case "Phi3Model": return Phi3Model(config)
-        case "Phi3ForCausalLM": return Phi3ForCausalLM(config)
-        default: throw ModelError.unsupportedArchitecture(className, modelType: file.modelType, supported: classNames)
-        }
-    }
-}
+// Microsoft's Phi-3 (`model_type` `phi3`): `Phi3Model` and `Phi3ForCausalLM`, as Hugging Face's
+// `modeling_phi3.py` builds and runs them. A LLaMA-style decoder whose q, k and v come from one
+// fused `qkv_proj` (`[q | k | v]`, grouped key/value heads) and whose gate and up projections are
+// one fused `gate_up_proj`, chunked in two.
 
 /// A Phi-3 `config.json`, with `Phi3Config`'s defaults for absent keys.
-public struct Phi3Configuration: Codable, Sendable {
+public struct Phi3Configuration: ModelConfiguration {
     public var vocabularySize: Int
     public var hiddenSize: Int
     public var intermediateSize: Int
     public var layerCount: Int
     public var headCount: Int
-    /// `num_key_value_heads`; nil means one per attention head.
-    public var keyValueHeads: Int?
-    /// `head_dim`; nil means `hidden_size / num_attention_heads`.
-    public var headDimension: Int?
+    /// `num_key_value_heads`; absent: one per attention head.
+    public var keyValueHeadCount: Int
+    /// `head_dim`; absent: `hidden_size / num_attention_heads`.
+    public var declaredHeadSize: Int?
     public var hiddenAct: ActivationName
     public var rmsNormEps: Double
     public var residualDropout: Double
@@ -40,14 +25,14 @@ public struct Phi3Configuration: Codable, Sendable {
     public var slidingWindow: Int?
     public var tieWordEmbeddings: Bool
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
         case hiddenSize = "hidden_size"
         case intermediateSize = "intermediate_size"
         case layerCount = "num_hidden_layers"
         case headCount = "num_attention_heads"
-        case keyValueHeads = "num_key_value_heads"
-        case headDimension = "head_dim"
+        case keyValueHeadCount = "num_key_value_heads"
+        case declaredHeadSize = "head_dim"
         case hiddenAct = "hidden_act"
         case rmsNormEps = "rms_norm_eps"
         case residualDropout = "resid_pdrop"
@@ -58,36 +43,28 @@ public struct Phi3Configuration: Codable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? 32064
-        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? 3072
-        intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? 8192
-        layerCount = try c.decodeIfPresent(Int.self, forKey: .layerCount) ?? 32
-        headCount = try c.decodeIfPresent(Int.self, forKey: .headCount) ?? 32
-        keyValueHeads = try c.decodeIfPresent(Int.self, forKey: .keyValueHeads)
-        headDimension = try c.decodeIfPresent(Int.self, forKey: .headDimension)
-        hiddenAct = try c.decodeIfPresent(ActivationName.self, forKey: .hiddenAct) ?? .silu
-        rmsNormEps = try c.decodeIfPresent(Double.self, forKey: .rmsNormEps) ?? 1e-5
-        residualDropout = try c.decodeIfPresent(Double.self, forKey: .residualDropout) ?? 0
+        vocabularySize = try c.decode(.vocabularySize, default: 32064)
+        hiddenSize = try c.decode(.hiddenSize, default: 3072)
+        intermediateSize = try c.decode(.intermediateSize, default: 8192)
+        layerCount = try c.decode(.layerCount, default: 32)
+        headCount = try c.decode(.headCount, default: 32)
+        keyValueHeadCount = try c.decode(.keyValueHeadCount, default: headCount)
+        declaredHeadSize = try c.decodeIfPresent(Int.self, forKey: .declaredHeadSize)
+        hiddenAct = try c.decode(.hiddenAct, default: .silu)
+        rmsNormEps = try c.decode(.rmsNormEps, default: 1e-5)
+        residualDropout = try c.decode(.residualDropout, default: 0)
         ropeParameters = try c.decodeIfPresent(RopeParameters.self, forKey: .ropeParameters)
         slidingWindow = try c.decodeIfPresent(Int.self, forKey: .slidingWindow)
-        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
+        tieWordEmbeddings = try c.decode(.tieWordEmbeddings, default: false)
     }
 
-    /// Key/value heads (grouped-query attention when fewer than the attention heads).
-    public var keyValueHeadCount: Int { keyValueHeads ?? headCount }
-    /// Size of one attention head.
-    public var headSize: Int { headDimension ?? hiddenSize / max(headCount, 1) }
+    var tableSizes: KeyValuePairs<CodingKeys, Int> { [.vocabularySize: vocabularySize] }
+    static let keyValueHeadCountKey = CodingKeys.keyValueHeadCount
+    static let headSizeKey = CodingKeys.declaredHeadSize
 
-    /// Decodes `file` and checks the values the modules rely on.
-    static func read(_ file: ConfigFile) throws -> Phi3Configuration {
-        let config = try file.decode(Phi3Configuration.self)
-        try file.requireTableSize(["vocab_size": config.vocabularySize])
-        try file.requirePositive(["hidden_size": config.hiddenSize, "intermediate_size": config.intermediateSize,
-                                  "num_attention_heads": config.headCount, "num_key_value_heads": config.keyValueHeadCount, "head_dim": config.headSize])
-        try file.requireLayerCount("num_hidden_layers", config.layerCount)
-        try file.requireDivisible("num_attention_heads", config.headCount, by: "num_key_value_heads", config.keyValueHeadCount)
-        try file.require(config.slidingWindow.map { $0 > 0 } ?? true, "sliding_window", "must be positive, got \(config.slidingWindow ?? 0)")
-        return config
+    /// A positive window.
+    func validate(in file: ConfigFile) throws {
+        try file.require(slidingWindow.map { $0 > 0 } ?? true, "sliding_window", "must be positive, got \(slidingWindow ?? 0)")
     }
 }
 

@@ -2,7 +2,7 @@ import NN
 
 /// `config.json` of a Qwen3 checkpoint (`Qwen3Config`): the shared rotary decoder keys, with
 /// Qwen3's defaults, and its own.
-public struct Qwen3Configuration: Decodable, Sendable {
+public struct Qwen3Configuration: RotaryDecoderFamilyConfiguration {
     /// The keys the rotary decoder families share.
     public var decoder: RotaryDecoderConfiguration
     /// `hidden_act` (default `silu`).
@@ -16,7 +16,7 @@ public struct Qwen3Configuration: Decodable, Sendable {
     /// Layers from this index on use the window when `layer_types` is absent (default 28).
     public var maxWindowLayers: Int
 
-    enum CodingKeys: String, CodingKey {
+    enum FamilyKeys: String, CodingKey {
         case hiddenAct = "hidden_act"
         case ropeParameters = "rope_parameters"
         case slidingWindow = "sliding_window"
@@ -26,7 +26,7 @@ public struct Qwen3Configuration: Decodable, Sendable {
 
     public init(from decoder: Decoder) throws {
         self.decoder = try RotaryDecoderConfiguration(from: decoder)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let container = try decoder.container(keyedBy: FamilyKeys.self)
         hiddenAct = try container.decodeIfPresent(ActivationName.self, forKey: .hiddenAct) ?? .silu
         ropeParameters = try container.decodeIfPresent(RopeParameters.self, forKey: .ropeParameters)
         slidingWindow = try container.decodeNullable(Int.self, forKey: .slidingWindow) ?? 4096
@@ -34,18 +34,17 @@ public struct Qwen3Configuration: Decodable, Sendable {
         maxWindowLayers = try container.decodeIfPresent(Int.self, forKey: .maxWindowLayers) ?? 28
     }
 
-    /// Decodes `file` and checks that the sizes fit together, naming the offending key.
-    public init(file: ConfigFile) throws {
-        self = try file.decode(Qwen3Configuration.self)
-        try decoder.check(keyValueHeadCount: keyValueHeadCount, headSize: headSize, file: file)
+    /// The rotary decoder's checks, a positive window.
+    func validate(in file: ConfigFile) throws {
+        try decoder.check(headSize: headSize, file: file)
         try file.require(slidingWindow.map { $0 > 0 } ?? true, "sliding_window", "must be positive, got \(slidingWindow ?? 0)")
     }
 
     /// `num_key_value_heads`; absent or null means one per attention head.
-    public var keyValueHeadCount: Int { decoder.keyValueHeads ?? decoder.headCount }
+    var keyValueHeadCount: Int { decoder.keyValueHeads ?? decoder.headCount }
 
     /// `head_dim` (Qwen3's default 128, not `hidden_size / num_attention_heads`).
-    public var headSize: Int { decoder.headDimensions ?? 128 }
+    var declaredHeadSize: Int? { decoder.headDimensions ?? 128 }
 
     /// The attention window of layer `index` (`Qwen3Config`: `sliding_window` only with
     /// `use_sliding_window`, on the layers `layer_types` marks, or from `max_window_layers` on).
@@ -64,16 +63,5 @@ public struct Qwen3Configuration: Decodable, Sendable {
             layers: (0..<decoder.layerCount).map { (slidingWindow(layer: $0), 0) })
         spec.queryKeyNorm = .perHead
         return spec
-    }
-}
-
-/// Qwen3 (`model_type` `qwen3`): `Qwen3Model`, `Qwen3ForCausalLM`.
-public enum Qwen3Architecture: Architecture {
-    public static let modelTypes = ["qwen3"]
-    public static let classNames = ["Qwen3Model", "Qwen3ForCausalLM"]
-    public static func basePrefix(modelType: String) -> String { "model" }
-
-    public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
-        try Qwen3Configuration(file: file).spec(file: file).build(className: className, classNames: classNames, config: file)
     }
 }

@@ -251,15 +251,3 @@ public final class RotaryDecoderForCausalLM: Module, DecoderOnlyModel {
         }
     }
 }
-
-extension RotaryDecoderSpec {
-    /// The base model (`classNames[0]`, `LlamaModel`) or the causal LM (`classNames[1]`) of this
-    /// spec, as the family's `Architecture.build` returns it.
-    func build(className: String, classNames: [String], config file: ConfigFile) throws -> any TransformerModel {
-        switch classNames.firstIndex(of: className) {
-        case 0: return RotaryDecoderModel(self)
-        case 1: return RotaryDecoderForCausalLM(self)
-        default: throw ModelError.unsupportedArchitecture(className, modelType: file.modelType, supported: classNames)
-        }
-    }
-}

@@ -1,9 +1,10 @@
 import NN
 import Tensor
 
-/// The `config.json` keys the newer rotary decoder families (Qwen3, Gemma 2 and 3, OLMo 2) share,
-/// decoded once; each family's configuration adds its own keys and its Hugging Face defaults. The
-/// sizes are required; a key whose default differs between families stays optional here.
+/// The `config.json` keys the rotary decoder families (LLaMA, Mistral, Qwen2, Qwen3, Gemma 2 and 3,
+/// OLMo 2) share, decoded once; each family's configuration (a `RotaryDecoderFamilyConfiguration`)
+/// adds its own keys and its Hugging Face defaults. The sizes are required; a key whose default
+/// differs between families stays optional here.
 public struct RotaryDecoderConfiguration: Decodable, Sendable {
     /// `vocab_size`.
     public var vocabularySize: Int
@@ -36,7 +37,7 @@ public struct RotaryDecoderConfiguration: Decodable, Sendable {
     /// `torch_dtype` (transformers 4) or `dtype`: the checkpoint's dtype.
     public var dtypeName: String?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
         case hiddenSize = "hidden_size"
         case intermediateSize = "intermediate_size"
@@ -73,25 +74,17 @@ public struct RotaryDecoderConfiguration: Decodable, Sendable {
         dtypeName = try container.decodeIfPresent(String.self, forKey: .dtype) ?? container.decodeIfPresent(String.self, forKey: .torchDType)
     }
 
-    /// Checks that the sizes fit together for `keyValueHeadCount` heads of `headSize`, naming the offending key.
-    func check(keyValueHeadCount: Int, headSize: Int, file: ConfigFile) throws {
-        try file.requireTableSize(["vocab_size": vocabularySize])
-        try file.requirePositive(["hidden_size": hiddenSize, "intermediate_size": intermediateSize,
-                                  "num_attention_heads": headCount, "num_key_value_heads": keyValueHeadCount])
-        try file.requireLayerCount("num_hidden_layers", layerCount)
-        try file.require(headCount % keyValueHeadCount == 0, "num_key_value_heads",
-                         "(\(keyValueHeadCount)) must divide num_attention_heads (\(headCount))")
+    /// The checks of what the rotary decoder needs beyond the common sizes (which
+    /// `ModelConfiguration.load` checks): heads of an even `headSize` (rotary pairs), one known
+    /// `layer_types` entry per layer.
+    func check(headSize: Int, file: ConfigFile) throws {
         let key = headDimensions == nil ? "hidden_size" : "head_dim"
-        try file.requirePositive([key: headSize])
         try file.require(headSize % 2 == 0, key, "gives the head size \(headSize); rotary embedding needs a positive even one")
         try file.require(layerTypes.map { $0.count == layerCount } ?? true, "layer_types", "has \(layerTypes?.count ?? 0) entries for \(layerCount) layers")
         if let unknown = layerTypes?.first(where: { !["full_attention", "sliding_attention"].contains($0) }) {
             throw ModelError.invalidConfig(path: file.url.path, detail: "\"layer_types\" has \"\(unknown)\"; supported: full_attention, sliding_attention")
         }
     }
-
-    /// The head size when `head_dim` is absent from a family that derives it: `hidden_size / num_attention_heads`.
-    var derivedHeadSize: Int { headDimensions ?? hiddenSize / max(headCount, 1) }
 
     /// The rotary frequencies `rope_scaling` (legacy, taking precedence as in transformers) or
     /// `ropeParameters` ask for, for heads of `headSize`; `rope_theta` at the top level, else 10000,

@@ -5,10 +5,10 @@ import Tensor
 
 /// The keys of a ViT `config.json` slimtrace reads, with Hugging Face's `ViTConfig` defaults for
 /// absent ones.
-public struct ViTConfiguration: Codable, Sendable, Equatable {
+public struct ViTConfiguration: ModelConfiguration, ClassifierConfiguration, Equatable {
     public var hiddenSize: Int
     public var layerCount: Int
-    public var attentionHeadCount: Int
+    public var headCount: Int
     public var intermediateSize: Int
     /// The feed-forward activation.
     public var hiddenActivation: ActivationName
@@ -25,15 +25,13 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
     public var poolerOutputSize: Int?
     /// The pooler's activation.
     public var poolerActivation: ActivationName
-    /// Class names by index; its size is the classifier's label count.
     public var id2label: [String: String]?
-    /// The classifier's label count when there is no `id2label`.
     public var numLabels: Int?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ConfigurationKeys {
         case hiddenSize = "hidden_size"
         case layerCount = "num_hidden_layers"
-        case attentionHeadCount = "num_attention_heads"
+        case headCount = "num_attention_heads"
         case intermediateSize = "intermediate_size"
         case hiddenActivation = "hidden_act"
         case hiddenDropout = "hidden_dropout_prob"
@@ -51,78 +49,45 @@ public struct ViTConfiguration: Codable, Sendable, Equatable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? 768
-        layerCount = try c.decodeIfPresent(Int.self, forKey: .layerCount) ?? 12
-        attentionHeadCount = try c.decodeIfPresent(Int.self, forKey: .attentionHeadCount) ?? 12
-        intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? 3072
-        hiddenActivation = try c.decodeIfPresent(ActivationName.self, forKey: .hiddenActivation) ?? .gelu
-        hiddenDropout = try c.decodeIfPresent(Double.self, forKey: .hiddenDropout) ?? 0
-        attentionDropout = try c.decodeIfPresent(Double.self, forKey: .attentionDropout) ?? 0
-        layerNormEps = try c.decodeIfPresent(Double.self, forKey: .layerNormEps) ?? 1e-12
-        imageSize = try c.decodeIfPresent(Int.self, forKey: .imageSize) ?? 224
-        patchSize = try c.decodeIfPresent(Int.self, forKey: .patchSize) ?? 16
-        channelCount = try c.decodeIfPresent(Int.self, forKey: .channelCount) ?? 3
-        qkvBias = try c.decodeIfPresent(Bool.self, forKey: .qkvBias) ?? true
+        hiddenSize = try c.decode(.hiddenSize, default: 768)
+        layerCount = try c.decode(.layerCount, default: 12)
+        headCount = try c.decode(.headCount, default: 12)
+        intermediateSize = try c.decode(.intermediateSize, default: 3072)
+        hiddenActivation = try c.decode(.hiddenActivation, default: .gelu)
+        hiddenDropout = try c.decode(.hiddenDropout, default: 0)
+        attentionDropout = try c.decode(.attentionDropout, default: 0)
+        layerNormEps = try c.decode(.layerNormEps, default: 1e-12)
+        imageSize = try c.decode(.imageSize, default: 224)
+        patchSize = try c.decode(.patchSize, default: 16)
+        channelCount = try c.decode(.channelCount, default: 3)
+        qkvBias = try c.decode(.qkvBias, default: true)
         poolerOutputSize = try c.decodeIfPresent(Int.self, forKey: .poolerOutputSize)
-        poolerActivation = try c.decodeIfPresent(ActivationName.self, forKey: .poolerActivation) ?? .tanh
+        poolerActivation = try c.decode(.poolerActivation, default: .tanh)
         id2label = try c.decodeIfPresent([String: String].self, forKey: .id2label)
         numLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels)
     }
 
-    /// The classifier's output count: `id2label`'s size, else `num_labels`, else 2 (as Hugging Face).
-    public var labelCount: Int { id2label?.count ?? numLabels ?? 2 }
-
     /// Patches per image: `(image_size / patch_size)²`.
     public var patchCount: Int { (imageSize / patchSize) * (imageSize / patchSize) }
 
-    /// Decodes and checks the configuration of `file`.
-    public static func load(_ file: ConfigFile) throws -> ViTConfiguration {
-        let config = try file.decode(ViTConfiguration.self)
-        try file.requirePositive(["hidden_size": config.hiddenSize, "num_attention_heads": config.attentionHeadCount])
-        try file.requireDivisible("hidden_size", config.hiddenSize, by: "num_attention_heads", config.attentionHeadCount)
-        try file.requirePositive(["intermediate_size": config.intermediateSize])
-        try file.requireLayerCount("num_hidden_layers", config.layerCount)
-        try file.requirePositive(["num_channels": config.channelCount, "patch_size": config.patchSize])
-        try file.requireProduct(["num_channels": config.channelCount, "patch_size": config.patchSize, "patch_size": config.patchSize],
+    /// The image side, whose patches (plus the CLS token) are the rows of the position table.
+    var tableSizes: KeyValuePairs<CodingKeys, Int> { [.imageSize: imageSize] }
+
+    /// Channels and patch side, whole patches per image, and the pooler's width.
+    func validate(in file: ConfigFile) throws {
+        try file.requirePositive(["num_channels": channelCount, "patch_size": patchSize])
+        try file.requireProduct(["num_channels": channelCount, "patch_size": patchSize, "patch_size": patchSize],
                                 atMost: ConfigLimits.width, "values per patch")
-        try file.require(config.imageSize >= config.patchSize && config.imageSize % config.patchSize == 0, "image_size",
-                         "(\(config.imageSize)) must be a positive multiple of patch_size (\(config.patchSize))")
-        try file.requireTableSize(["image_size": config.imageSize])
-        let side = config.imageSize / config.patchSize
+        try file.require(imageSize >= patchSize && imageSize % patchSize == 0, "image_size",
+                         "(\(imageSize)) must be a positive multiple of patch_size (\(patchSize))")
+        let side = imageSize / patchSize
         try file.requireProduct(["image_size / patch_size": side, "image_size / patch_size": side], atMost: ConfigLimits.tableSize, "patches")
-        try file.require(config.labelCount > 0, config.id2label == nil ? "num_labels" : "id2label", "must give at least one label")
-        try file.requirePositive(["num_labels": config.labelCount, "pooler_output_size": config.poolerOutputSize ?? 1])
-        return config
-    }
-}
-
-/// The ViT family: `ViTModel` and `ViTForImageClassification`, built with the classic
-/// (transformers 4) module tree, whose names every ViT checkpoint uses.
-public enum ViTArchitecture: Architecture {
-    public static let modelTypes = ["vit"]
-    public static let classNames = ["ViTModel", "ViTForImageClassification"]
-
-    public static func basePrefix(modelType: String) -> String { "vit" }
-
-    public static func build(className: String, config: ConfigFile) throws -> any TransformerModel {
-        try build(className: className, config: config, parameterNames: [])
-    }
-
-    /// The base model is built without its pooler when the checkpoint has weights but no
-    /// `pooler.dense.weight` (saved with `add_pooling_layer=False`), as Hugging Face's is.
-    public static func build(className: String, config: ConfigFile, parameterNames: Set<String>) throws -> any TransformerModel {
-        let configuration = try ViTConfiguration.load(config)
-        switch className {
-        case "ViTModel": return ViTModel(configuration, addPoolingLayer: parameterNames.isEmpty || parameterNames.contains("pooler.dense.weight"))
-        case "ViTForImageClassification": return ViTForImageClassification(configuration)
-        default: throw ModelError.unsupportedArchitecture(className, modelType: config.modelType, supported: classNames)
-        }
+        try file.requirePositive(["pooler_output_size": poolerOutputSize ?? hiddenSize])
     }
 
     /// `pixel_values`, f32 `[1, num_channels, image_size, image_size]`.
-    static func inputSpecs(_ config: ViTConfiguration) -> [ModelInputSpec] {
-        [ModelInputSpec(name: "pixel_values", dtype: .f32,
-                        defaultShape: [1, config.channelCount, config.imageSize, config.imageSize], isPrimary: true)]
+    var inputSpecs: [ModelInputSpec] {
+        [ModelInputSpec(name: "pixel_values", dtype: .f32, defaultShape: [1, channelCount, imageSize, imageSize], isPrimary: true)]
     }
 }
 
@@ -190,7 +155,7 @@ final class ViTSelfAttention: Module {
     @ModuleInfo(key: "dropout") var dropout: Dropout
 
     init(_ config: ViTConfiguration) {
-        headSize = config.hiddenSize / config.attentionHeadCount
+        headSize = config.headSize
         super.init(typeName: "ViTSelfAttention")
         queryLayer = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, bias: config.qkvBias)
         keyLayer = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, bias: config.qkvBias)
@@ -294,7 +259,13 @@ public final class ViTModel: Module, TransformerModel {
             : nil
     }
 
-    public var inputSpecs: [ModelInputSpec] { ViTArchitecture.inputSpecs(configuration) }
+    /// The base model a checkpoint holds: with its pooler unless the checkpoint has weights but no
+    /// `pooler.dense.weight` (saved with `add_pooling_layer=False`).
+    convenience init(_ config: ViTConfiguration, source: ModelSource) {
+        self.init(config, addPoolingLayer: source.mayHold("pooler.dense.weight"))
+    }
+
+    public var inputSpecs: [ModelInputSpec] { configuration.inputSpecs }
 
     public func forward(_ inputs: ModelInputs) throws -> Tensor {
         try validate(inputs)

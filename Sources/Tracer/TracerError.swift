@@ -9,7 +9,7 @@ public enum TracerError: LocalizedError {
     case forwardFailed(scope: Scope?, underlying: any Error)
     /// Two model inputs have the same name.
     case duplicateInputName(String)
-    /// A module that is not in the model's tree (not reachable through `register`) ran under the
+    /// A module that is not in the model's tree (not declared with `@ModuleInfo`) ran under the
     /// trace; its ops were attributed to `parentPath`.
     case unregisteredModule(typeName: String, parentPath: String?)
     /// A module read a parameter it never registered.
@@ -30,10 +30,10 @@ public enum TracerError: LocalizedError {
             return "model input \"\(name)\" is given twice; input names must be unique"
         case let .unregisteredModule(typeName, parentPath):
             let parent = parentPath.map { Scope(path: $0, typeName: "").displayPath } ?? "outside every module"
-            return "a \(typeName) module ran inside \(parent) but is not registered in the model tree (call register(_:_:) in its parent's init)"
+            return "a \(typeName) module ran inside \(parent) but is not in the model tree (declare it in its parent with @ModuleInfo(key:) and assign it in the parent's init)"
         case let .unregisteredParameter(modulePath, moduleType, shape):
             let owner = modulePath.map { Scope(path: $0, typeName: moduleType).displayPath } ?? "an unregistered module"
-            return "\(moduleType) at \(owner) read a parameter of shape \(Shape.describe(shape)) it never registered (call register(parameter:_:) in its init)"
+            return "\(moduleType) at \(owner) read a parameter of shape \(Shape.describe(shape)) it never registered (declare it with @ParameterInfo(key:) and assign it in the module's init)"
         case let .unbalancedScopes(open):
             let stack = open.map { "\($0.displayPath) (\($0.typeName))" }.joined(separator: " > ")
             return "module entries and exits do not pair up; open modules: \(stack.isEmpty ? "none" : stack)"

@@ -10,8 +10,10 @@ import Tracer
 /// its pooler loads without one; tensors the model does not use are reported, never ignored; a
 /// config asking for position embeddings slimtrace does not run is refused.
 @Suite struct CheckpointMatchingTests {
-    /// A copy of fixture `name` with `extra` tensors added to its weights, in a new folder.
-    static func copy(of name: String, adding extra: [(String, Tensor)], config edit: (inout [String: Any]) -> Void = { _ in }) throws -> URL {
+    /// A copy of fixture `name` in a new folder: its tensors under the names `rename` gives them
+    /// (nil drops one), with `extra` tensors added, and its config changed by `edit`.
+    static func copy(of name: String, adding extra: [(String, Tensor)] = [], renaming rename: (String) -> String? = { $0 },
+                     config edit: (inout [String: Any]) -> Void = { _ in }) throws -> URL {
         let source = try Checkpoint(directory: Fixtures.model(name))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slimtrace-matching-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -19,7 +21,8 @@ import Tracer
         edit(&config)
         try JSONSerialization.data(withJSONObject: config).write(to: folder.appendingPathComponent("config.json"))
         let names = source.files.flatMap(\.names)
-        try SafetensorsWriter.write(try names.map { ($0, try source.tensor(named: $0)) } + extra, to: folder.appendingPathComponent("model.safetensors"))
+        let renamed = try names.compactMap { name in try rename(name).map { ($0, try source.tensor(named: name)) } }
+        try SafetensorsWriter.write(renamed + extra, to: folder.appendingPathComponent("model.safetensors"))
         return folder
     }
 

@@ -89,7 +89,7 @@ import Tracer
     }
 
     @Test func baseModelReturnsLastHiddenState() throws {
-        let model = try DistilBertArchitecture.build(className: "DistilBertModel", config: config())
+        let model = try Architectures.build(config: config(["architectures": ["DistilBertModel"]]), parameterNames: [])
         #expect(model.typeName == "DistilBertModel")
         #expect(try model.forward(metaInputs(batch: 2, length: 9, withMask: false)).shape == [2, 9, 64])
     }

@@ -209,7 +209,7 @@ import Tracer
 
     @Test func llama3RopeScalingKeepsHighFrequenciesDividesLowOnesAndSmoothsBetween() throws {
         let file = try Self.config(Self.llama70B)
-        let frequencies = try LlamaConfiguration(file: file).rotaryFrequencies(file: file)
+        let frequencies = try LlamaConfiguration.load(file).rotaryFrequencies(file: file)
         let values = try frequencies.inverseFrequencies.get()
         #expect(values.count == 64)
         // Hugging Face's _compute_llama3_parameters for theta 500000, head 128, factor 8, low 1, high 4, context 8192.
@@ -225,8 +225,8 @@ import Tracer
     @Test func legacyRopeThetaAndTransformers5RopeParametersGiveTheSameFrequencies() throws {
         let legacy = try Self.config(of: "llama", changing: ["rope_parameters": NSNull(), "rope_theta": 500000.0])
         let current = try Self.config(of: "llama", changing: ["rope_parameters": ["rope_type": "default", "rope_theta": 500000.0]])
-        let a = try LlamaConfiguration(file: legacy).rotaryFrequencies(file: legacy).inverseFrequencies.get()
-        let b = try LlamaConfiguration(file: current).rotaryFrequencies(file: current).inverseFrequencies.get()
+        let a = try LlamaConfiguration.load(legacy).rotaryFrequencies(file: legacy).inverseFrequencies.get()
+        let b = try LlamaConfiguration.load(current).rotaryFrequencies(file: current).inverseFrequencies.get()
         #expect(a == b)
         #expect(a[1] == 1 / pow(500000.0, 2.0 / 16))
     }
@@ -279,13 +279,13 @@ import Tracer
     @Test func qwen2SlidingWindowAppliesOnlyToSlidingLayers() throws {
         let file = try Self.config(of: "qwen2", changing: ["use_sliding_window": true, "sliding_window": 4,
                                                             "layer_types": ["full_attention", "sliding_attention"]])
-        let configuration = try LlamaConfiguration(file: file)
+        let configuration = try LlamaConfiguration.load(file)
         #expect(configuration.slidingWindow(layer: 0) == nil)
         #expect(configuration.slidingWindow(layer: 1) == 4)
-        let disabled = try LlamaConfiguration(file: Self.config(of: "qwen2", changing: ["use_sliding_window": false, "sliding_window": 4,
+        let disabled = try LlamaConfiguration.load(Self.config(of: "qwen2", changing: ["use_sliding_window": false, "sliding_window": 4,
                                                                                        "layer_types": NSNull(), "max_window_layers": 0]))
         #expect(disabled.slidingWindow(layer: 1) == nil)
-        let byIndex = try LlamaConfiguration(file: Self.config(of: "qwen2", changing: ["use_sliding_window": true, "sliding_window": 4,
+        let byIndex = try LlamaConfiguration.load(Self.config(of: "qwen2", changing: ["use_sliding_window": true, "sliding_window": 4,
                                                                                       "layer_types": NSNull(), "max_window_layers": 1]))
         #expect(byIndex.slidingWindow(layer: 0) == nil)
         #expect(byIndex.slidingWindow(layer: 1) == 4)

@@ -134,7 +134,7 @@ import TestFixtures
     }
 
     @Test func baseModelHasThePoolerAndReturnsLastHiddenState() throws {
-        let model = try ViTArchitecture.build(className: "ViTModel", config: config())
+        let model = try Architectures.build(config: config(["architectures": ["ViTModel"]]), parameterNames: [])
         #expect(model.namedModules().suffix(3).map { [$0.path, $0.module.typeName] }
                 == [["pooler", "ViTPooler"], ["pooler.dense", "Linear"], ["pooler.activation", "Tanh"]])
         #expect(try model.forward(pixels([1, 3, 32, 32])).shape == [1, 17, 64])
