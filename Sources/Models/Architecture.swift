@@ -30,6 +30,7 @@ public enum Architectures {
         [BertArchitecture.self, RobertaArchitecture.self, ElectraArchitecture.self,
          OPTFamily.self, GPT2Family.self, GPTJFamily.self,
          LlamaArchitecture.self, MistralArchitecture.self, Qwen2Architecture.self,
+         MixtralArchitecture.self, Qwen2MoeArchitecture.self, Qwen3MoeArchitecture.self,
          DistilBertArchitecture.self, ViTArchitecture.self]
     }
 

@@ -4,11 +4,15 @@ import Tensor
 
 // The LLaMA family: LLaMA (1–3), Mistral and Qwen2 share one implementation. They differ in class
 // names, in which projections have biases (Qwen2: q/k/v; LLaMA: `attention_bias`, `mlp_bias`) and in
-// sliding-window attention (Mistral: every layer; Qwen2: the layers `layer_types` marks).
+// sliding-window attention (Mistral: every layer; Qwen2: the layers `layer_types` marks). The
+// routed-experts families (Mixtral, Qwen2-MoE, Qwen3-MoE) are this decoder with a sparse MoE block
+// as the MLP (RoutedExperts.swift) and, for Qwen3-MoE, per-head q/k RMSNorm.
 
 /// A member of the LLaMA family, named by its `model_type`.
 public enum LlamaVariant: String, Codable, Sendable, CaseIterable {
-    case llama, mistral, qwen2
+    case llama, mistral, qwen2, mixtral
+    case qwen2Moe = "qwen2_moe"
+    case qwen3Moe = "qwen3_moe"
 
     /// The prefix of the Hugging Face class names (`LlamaAttention`, `MistralMLP`, `Qwen2RMSNorm`).
     public var classPrefix: String {
@@ -16,7 +20,25 @@ public enum LlamaVariant: String, Codable, Sendable, CaseIterable {
         case .llama: "Llama"
         case .mistral: "Mistral"
         case .qwen2: "Qwen2"
+        case .mixtral: "Mixtral"
+        case .qwen2Moe: "Qwen2Moe"
+        case .qwen3Moe: "Qwen3Moe"
         }
+    }
+
+    /// The routed-experts defaults of the MoE families (nil for the dense ones).
+    var expertDefaults: ExpertDefaults? {
+        switch self {
+        case .llama, .mistral, .qwen2: nil
+        case .mixtral: MixtralArchitecture.expertDefaults
+        case .qwen2Moe: Qwen2MoeArchitecture.expertDefaults
+        case .qwen3Moe: Qwen3MoeArchitecture.expertDefaults
+        }
+    }
+
+    /// How the MoE families' checkpoints name the per-expert tensors.
+    var expertTensorNames: ExpertTensorNames {
+        self == .mixtral ? MixtralArchitecture.expertTensorNames : Qwen2MoeArchitecture.expertTensorNames
     }
 }
 
@@ -93,6 +115,10 @@ public struct LlamaConfiguration: Codable, Sendable {
     public var maxWindowLayers: Int
     /// Qwen2: `full_attention` / `sliding_attention` per layer.
     public var layerTypes: [String]?
+    /// Qwen2-MoE: biases on q/k/v (`qkv_bias`, default true).
+    public var qkvBias: Bool
+    /// The routed experts of the MoE families (nil for the dense ones).
+    public var experts: ExpertsConfiguration?
 
     enum CodingKeys: String, CodingKey {
         case variant = "model_type"
@@ -116,6 +142,7 @@ public struct LlamaConfiguration: Codable, Sendable {
         case useSlidingWindow = "use_sliding_window"
         case maxWindowLayers = "max_window_layers"
         case layerTypes = "layer_types"
+        case qkvBias = "qkv_bias"
     }
 
     public init(from decoder: Decoder) throws {
@@ -141,6 +168,8 @@ public struct LlamaConfiguration: Codable, Sendable {
         useSlidingWindow = try container.decodeIfPresent(Bool.self, forKey: .useSlidingWindow) ?? false
         maxWindowLayers = try container.decodeIfPresent(Int.self, forKey: .maxWindowLayers) ?? 28
         layerTypes = try container.decodeIfPresent([String].self, forKey: .layerTypes)
+        qkvBias = try container.decodeIfPresent(Bool.self, forKey: .qkvBias) ?? true
+        experts = variant.expertDefaults == nil ? nil : try ExpertsConfiguration(from: decoder)
     }
 
     /// Decodes `file` and checks that the sizes fit together, naming the offending key.
@@ -158,9 +187,12 @@ public struct LlamaConfiguration: Codable, Sendable {
                              "(\(hiddenSize)) must be divisible by num_attention_heads (\(headCount)) when head_dim is absent")
             try file.require(headDim % 2 == 0, "hidden_size", "/ num_attention_heads gives an odd head size \(headDim); rotary embedding needs an even one")
         }
-        try file.require(slidingWindow.map { $0 > 0 } ?? true, "sliding_window", "must be positive, got \(slidingWindow ?? 0)")
+        // Qwen2-MoE saves 0 when `use_sliding_window` is false; a window only counts when it is used.
+        let windowUsed = [.mistral, .mixtral].contains(variant) || useSlidingWindow
+        try file.require(!windowUsed || slidingWindow.map { $0 > 0 } ?? true, "sliding_window", "must be positive, got \(slidingWindow ?? 0)")
         try file.require(layerTypes.map { $0.count == layerCount } ?? true, "layer_types",
                          "has \(layerTypes?.count ?? 0) entries for \(layerCount) layers")
+        try experts?.check(in: file)
     }
 
     /// Key/value heads (grouped-query attention when fewer than the attention heads).
@@ -172,14 +204,15 @@ public struct LlamaConfiguration: Codable, Sendable {
     /// Whether q/k/v have biases (Qwen2 always; LLaMA per `attention_bias`; Mistral never).
     var queryKeyValueBias: Bool {
         switch variant {
-        case .llama: attentionBias
-        case .mistral: false
+        case .llama, .qwen3Moe: attentionBias
+        case .mistral, .mixtral: false
         case .qwen2: true
+        case .qwen2Moe: qkvBias
         }
     }
 
-    /// Whether `o_proj` has a bias (LLaMA per `attention_bias`).
-    var outputProjectionBias: Bool { variant == .llama && attentionBias }
+    /// Whether `o_proj` has a bias (LLaMA and Qwen3-MoE per `attention_bias`).
+    var outputProjectionBias: Bool { (variant == .llama || variant == .qwen3Moe) && attentionBias }
 
     /// Whether the MLP projections have biases (LLaMA per `mlp_bias`).
     var mlpProjectionBias: Bool { variant == .llama && mlpBias }
@@ -188,10 +221,15 @@ public struct LlamaConfiguration: Codable, Sendable {
     func slidingWindow(layer index: Int) -> Int? {
         switch variant {
         case .llama: return nil
-        case .mistral: return slidingWindow
+        case .mistral, .mixtral: return slidingWindow
+        case .qwen3Moe: return useSlidingWindow ? slidingWindow : nil
         case .qwen2:
             guard useSlidingWindow, let slidingWindow else { return nil }
             let type = layerTypes?[index] ?? (index >= maxWindowLayers ? "sliding_attention" : "full_attention")
+            return type == "sliding_attention" ? slidingWindow : nil
+        case .qwen2Moe:
+            guard useSlidingWindow, let slidingWindow else { return nil }
+            let type = layerTypes?[index] ?? ((index + 1) % 2 == 1 && index < maxWindowLayers ? "sliding_attention" : "full_attention")
             return type == "sliding_attention" ? slidingWindow : nil
         }
     }
@@ -279,19 +317,27 @@ final class LlamaRotaryEmbedding: Module {
     }
 }
 
-/// The gated feed-forward block (`LlamaMLP`, ...): `down(act(gate(x)) · up(x))`.
-final class LlamaMLP: Module {
+/// A decoder layer's MLP: a dense `LlamaMLP` or a routed `SparseMoeBlock`.
+protocol DecoderFeedForward: Module {
+    /// `x` `[batch, length, hidden]` to the same shape.
+    func callAsFunction(_ x: Tensor) throws -> Tensor
+}
+
+/// The gated feed-forward block (`LlamaMLP`, `Qwen2MoeMLP` as a dense layer or shared expert, ...):
+/// `down(act(gate(x)) · up(x))`.
+final class LlamaMLP: Module, DecoderFeedForward {
     @ModuleInfo(key: "gate_proj") var gateProj: Linear
     @ModuleInfo(key: "up_proj") var upProj: Linear
     @ModuleInfo(key: "down_proj") var downProj: Linear
     @ModuleInfo(key: "act_fn") var actFn: Activation
 
-    init(_ config: LlamaConfiguration) {
+    /// `intermediateSize`: the width (default `intermediate_size`; a Qwen2-MoE shared expert's own).
+    init(_ config: LlamaConfiguration, intermediateSize: Int? = nil) {
         super.init(typeName: config.typeName("MLP"))
-        let bias = config.mlpProjectionBias
-        gateProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.intermediateSize, bias: bias)
-        upProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.intermediateSize, bias: bias)
-        downProj = Linear(inFeatures: config.intermediateSize, outFeatures: config.hiddenSize, bias: bias)
+        let bias = config.mlpProjectionBias, width = intermediateSize ?? config.intermediateSize
+        gateProj = Linear(inFeatures: config.hiddenSize, outFeatures: width, bias: bias)
+        upProj = Linear(inFeatures: config.hiddenSize, outFeatures: width, bias: bias)
+        downProj = Linear(inFeatures: width, outFeatures: config.hiddenSize, bias: bias)
         actFn = Activation(config.hiddenAct)
     }
 
@@ -305,7 +351,8 @@ final class LlamaMLP: Module {
 
 /// Causal self-attention with rotary positions and grouped key/value heads (`LlamaAttention`, ...),
 /// computed by `DecoderOnly.attention`. Head counts come from the projections' sizes, so a
-/// checkpoint with heads removed still runs.
+/// checkpoint with heads removed still runs. Qwen3-MoE normalises each query and key head
+/// (`q_norm`, `k_norm`, RMSNorm over `head_dim`) before the rotation.
 final class LlamaAttention: Module {
     let headDim: Int
     let scaling: Float
@@ -313,6 +360,8 @@ final class LlamaAttention: Module {
     @ModuleInfo(key: "k_proj") var kProj: Linear
     @ModuleInfo(key: "v_proj") var vProj: Linear
     @ModuleInfo(key: "o_proj") var oProj: Linear
+    @ModuleInfo(key: "q_norm") var qNorm: RMSNorm?
+    @ModuleInfo(key: "k_norm") var kNorm: RMSNorm?
 
     init(_ config: LlamaConfiguration) {
         headDim = config.headDim
@@ -323,16 +372,20 @@ final class LlamaAttention: Module {
         kProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.keyValueHeadCount * headDim, bias: qkvBias)
         vProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.keyValueHeadCount * headDim, bias: qkvBias)
         oProj = Linear(inFeatures: config.headCount * headDim, outFeatures: config.hiddenSize, bias: config.outputProjectionBias)
+        let headNorms = config.variant == .qwen3Moe
+        qNorm = headNorms ? RMSNorm(dimension: headDim, eps: config.rmsNormEps, typeName: config.typeName("RMSNorm")) : nil
+        kNorm = headNorms ? RMSNorm(dimension: headDim, eps: config.rmsNormEps, typeName: config.typeName("RMSNorm")) : nil
     }
 
     /// `x` `[batch, length, hidden]`; `window` as `DecoderOnly.attention` takes it.
     func callAsFunction(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), mask: DecoderOnly.AttentionMask, window: Tensor?) throws -> Tensor {
         try scoped {
             let batch = x.shape[0], length = x.shape[1]
-            func heads(_ projected: Tensor) throws -> Tensor {
-                try projected.view([batch, length, -1, headDim]).transpose(1, 2)
+            func heads(_ projected: Tensor, norm: RMSNorm? = nil) throws -> Tensor {
+                let split = try projected.view([batch, length, -1, headDim])
+                return try (norm.map { try $0(split) } ?? split).transpose(1, 2)
             }
-            let query = try heads(qProj(x)), key = try heads(kProj(x)), value = try heads(vProj(x))
+            let query = try heads(qProj(x), norm: qNorm), key = try heads(kProj(x), norm: kNorm), value = try heads(vProj(x))
             let context = try DecoderOnly.attention(query: query.rotary(cos: rotary.cos, sin: rotary.sin, style: .halfRotation),
                                                     key: key.rotary(cos: rotary.cos, sin: rotary.sin, style: .halfRotation),
                                                     value: value, mask: mask, scaling: scaling, window: window)
@@ -346,15 +399,23 @@ final class LlamaDecoderLayer: Module {
     /// The attention window of this layer (nil: full causal attention).
     let slidingWindow: Int?
     @ModuleInfo(key: "self_attn") var selfAttn: LlamaAttention
-    @ModuleInfo(key: "mlp") var mlp: LlamaMLP
+    @ModuleInfo(key: "mlp") var mlp: Module
+    /// `mlp` as what it computes: a dense `LlamaMLP`, or a routed `SparseMoeBlock` in the layers of
+    /// the MoE families that route (`ExpertsConfiguration.isRouted`).
+    private let feedForward: any DecoderFeedForward
     @ModuleInfo(key: "input_layernorm") var inputLayernorm: RMSNorm
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayernorm: RMSNorm
 
     init(_ config: LlamaConfiguration, index: Int) {
         slidingWindow = config.slidingWindow(layer: index)
+        if let experts = config.experts, experts.isRouted(layer: index) {
+            feedForward = SparseMoeBlock(config, experts: experts, names: config.variant.expertTensorNames)
+        } else {
+            feedForward = LlamaMLP(config)
+        }
         super.init(typeName: config.typeName("DecoderLayer"))
         selfAttn = LlamaAttention(config)
-        mlp = LlamaMLP(config)
+        mlp = feedForward
         inputLayernorm = RMSNorm(dimension: config.hiddenSize, eps: config.rmsNormEps, typeName: config.typeName("RMSNorm"))
         postAttentionLayernorm = RMSNorm(dimension: config.hiddenSize, eps: config.rmsNormEps, typeName: config.typeName("RMSNorm"))
     }
@@ -362,7 +423,7 @@ final class LlamaDecoderLayer: Module {
     func callAsFunction(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), mask: DecoderOnly.AttentionMask, window: Tensor?) throws -> Tensor {
         try scoped {
             let attended = try x + selfAttn(inputLayernorm(x), rotary: rotary, mask: mask, window: window)
-            return try attended + mlp(postAttentionLayernorm(attended))
+            return try attended + feedForward(postAttentionLayernorm(attended))
         }
     }
 }
