@@ -55,7 +55,7 @@ public enum StoredParameter: Equatable, Sendable {
 
     /// The stored tensor `name` cut from the parameter's (possibly slimmed) value, or nil when the
     /// form does not use that name.
-    func part(named name: String, of value: Tensor) throws -> Tensor? {
+    public func part(named name: String, of value: Tensor) throws -> Tensor? {
         switch self {
         case let .renamed(stored):
             return stored == name ? value : nil
