@@ -13,7 +13,8 @@ import TestFixtures
 /// feed-forward pair's channels, the last key/value group of every attention block), slimmed,
 /// reloaded and run on its reference input.
 @Suite struct EveryArchitectureSlimTests {
-    static let cases = ["bert", "roberta", "electra", "distilbert", "vit", "gpt2", "gptj", "opt", "llama", "llama-gqa", "mistral", "qwen2"]
+    static let cases = ["bert", "roberta", "electra", "distilbert", "vit", "gpt2", "gptj", "opt", "llama", "llama-gqa", "mistral", "qwen2",
+                        "mixtral", "qwen2_moe", "qwen3_moe"]
 
     /// Zeroes channels `indices` on the input (`input: true`) or output side of the linear at `path`.
     static func zero(_ model: Module, _ path: String, input: Bool, _ indices: [Int]) throws {

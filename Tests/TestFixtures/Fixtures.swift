@@ -14,7 +14,8 @@ public enum Fixtures {
     }
 
     /// The model cases that have INC's search results (the unpruned ones).
-    public static let searchCases = ["bert", "distilbert", "electra", "gpt2", "gptj", "llama", "llama-gqa", "mistral", "opt", "qwen2", "roberta", "vit"]
+    public static let searchCases = ["bert", "distilbert", "electra", "gpt2", "gptj", "llama", "llama-gqa", "mistral", "opt", "qwen2", "roberta", "vit",
+                                     "mixtral", "qwen2_moe", "qwen3_moe"]
 
     /// The pruned cases with INC's slim results.
     public static let prunedCases = ["bert-pruned", "llama-pruned", "opt-pruned"]
