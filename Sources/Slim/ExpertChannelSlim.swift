@@ -31,16 +31,12 @@ enum ExpertChannelSlim {
             return skip("\(mismatched.shape) does not hold \(experts) experts of a multiple of \(width) channels")
         }
         let zero = try root.tensor.reshape([experts * hidden, width]).zeroSlices(axis: 1).enumerated().filter(\.element).map(\.offset)
-        var count = zero.count / round * round
-        if count == width { count -= round }
-        guard count > 0 else {
+        let (removed, kept) = ChannelSlim.removal(zero: zero, width: width, round: round)
+        guard !removed.isEmpty else {
             if zero.isEmpty { return skip("no channel of \(finding.rootLinear) is zero in every expert") }
             if zero.count == width { return skip("all \(width) channels are zero; \(round) must stay") }
             return skip("\(zero.count) channels zero in every expert, fewer than round \(round)")
         }
-        let removed = Array(zero.prefix(count))
-        let removedSet = Set(removed)
-        let kept = (0..<width).filter { !removedSet.contains($0) }
 
         var replacements = [(root, try root.tensor.reshape([experts * hidden, width]).selecting(kept, axis: 1).reshape([experts, hidden, kept.count]))]
         for frontier in frontiers {
