@@ -34,6 +34,7 @@ public enum Architectures {
          LlamaArchitecture.self, MistralArchitecture.self, Qwen2Architecture.self,
          Qwen3Architecture.self, Gemma2Architecture.self, Gemma3TextArchitecture.self, Olmo2Architecture.self,
          Phi3Family.self, GPTNeoXFamily.self,
+         MixtralArchitecture.self, Qwen2MoeArchitecture.self, Qwen3MoeArchitecture.self,
          DistilBertArchitecture.self, ViTArchitecture.self]
     }
 

@@ -2,11 +2,16 @@ import NN
 
 // The LLaMA family: LLaMA (1–3), Mistral and Qwen2 share one implementation. They differ in class
 // names, in which projections have biases (Qwen2: q/k/v; LLaMA: `attention_bias`, `mlp_bias`) and in
-// sliding-window attention (Mistral: every layer; Qwen2: the layers `layer_types` marks).
+// sliding-window attention (Mistral: every layer; Qwen2: the layers `layer_types` marks). The
+// routed-experts families (Mixtral, Qwen2-MoE, Qwen3-MoE) are this decoder with a sparse MoE block
+// as the feed-forward module of their routed layers (RoutedExperts.swift) and, for Qwen3-MoE,
+// Qwen3's per-head q/k norms.
 
 /// A member of the LLaMA family, named by its `model_type`.
 public enum LlamaVariant: String, Codable, Sendable, CaseIterable {
-    case llama, mistral, qwen2
+    case llama, mistral, qwen2, mixtral
+    case qwen2Moe = "qwen2_moe"
+    case qwen3Moe = "qwen3_moe"
 
     /// The prefix of the Hugging Face class names (`LlamaAttention`, `MistralMLP`, `Qwen2RMSNorm`).
     public var classPrefix: String {
@@ -14,7 +19,25 @@ public enum LlamaVariant: String, Codable, Sendable, CaseIterable {
         case .llama: "Llama"
         case .mistral: "Mistral"
         case .qwen2: "Qwen2"
+        case .mixtral: "Mixtral"
+        case .qwen2Moe: "Qwen2Moe"
+        case .qwen3Moe: "Qwen3Moe"
         }
+    }
+
+    /// The routed-experts defaults of the MoE families (nil for the dense ones).
+    var expertDefaults: ExpertDefaults? {
+        switch self {
+        case .llama, .mistral, .qwen2: nil
+        case .mixtral: MixtralArchitecture.expertDefaults
+        case .qwen2Moe: Qwen2MoeArchitecture.expertDefaults
+        case .qwen3Moe: Qwen3MoeArchitecture.expertDefaults
+        }
+    }
+
+    /// How the MoE families' checkpoints name the per-expert tensors.
+    var expertTensorNames: ExpertTensorNames {
+        self == .mixtral ? MixtralArchitecture.expertTensorNames : Qwen2MoeArchitecture.expertTensorNames
     }
 }
 
@@ -63,6 +86,10 @@ public struct LlamaConfiguration: Codable, Sendable {
     public var maxWindowLayers: Int
     /// Qwen2: `full_attention` / `sliding_attention` per layer.
     public var layerTypes: [String]?
+    /// Qwen2-MoE: biases on q/k/v (`qkv_bias`, default true).
+    public var qkvBias: Bool
+    /// The routed experts of the MoE families (nil for the dense ones).
+    public var experts: ExpertsConfiguration?
 
     enum CodingKeys: String, CodingKey {
         case variant = "model_type"
@@ -86,6 +113,7 @@ public struct LlamaConfiguration: Codable, Sendable {
         case useSlidingWindow = "use_sliding_window"
         case maxWindowLayers = "max_window_layers"
         case layerTypes = "layer_types"
+        case qkvBias = "qkv_bias"
     }
 
     public init(from decoder: Decoder) throws {
@@ -111,6 +139,8 @@ public struct LlamaConfiguration: Codable, Sendable {
         useSlidingWindow = try container.decodeIfPresent(Bool.self, forKey: .useSlidingWindow) ?? false
         maxWindowLayers = try container.decodeIfPresent(Int.self, forKey: .maxWindowLayers) ?? 28
         layerTypes = try container.decodeIfPresent([String].self, forKey: .layerTypes)
+        qkvBias = try container.decodeIfPresent(Bool.self, forKey: .qkvBias) ?? true
+        experts = variant.expertDefaults == nil ? nil : try ExpertsConfiguration(from: decoder)
     }
 
     /// Decodes `file` and checks that the sizes fit together, naming the offending key.
@@ -130,9 +160,12 @@ public struct LlamaConfiguration: Codable, Sendable {
                              "(\(hiddenSize)) must be divisible by num_attention_heads (\(headCount)) when head_dim is absent")
             try file.require(headDim % 2 == 0, "hidden_size", "/ num_attention_heads gives an odd head size \(headDim); rotary embedding needs an even one")
         }
-        try file.require(slidingWindow.map { $0 > 0 } ?? true, "sliding_window", "must be positive, got \(slidingWindow ?? 0)")
+        // Qwen2-MoE saves 0 when `use_sliding_window` is false; a window only counts when it is used.
+        let windowUsed = [.mistral, .mixtral].contains(variant) || useSlidingWindow
+        try file.require(!windowUsed || slidingWindow.map { $0 > 0 } ?? true, "sliding_window", "must be positive, got \(slidingWindow ?? 0)")
         try file.require(layerTypes.map { $0.count == layerCount } ?? true, "layer_types",
                          "has \(layerTypes?.count ?? 0) entries for \(layerCount) layers")
+        try experts?.check(in: file)
     }
 
     /// Key/value heads (grouped-query attention when fewer than the attention heads).
@@ -144,14 +177,15 @@ public struct LlamaConfiguration: Codable, Sendable {
     /// Whether q/k/v have biases (Qwen2 always; LLaMA per `attention_bias`; Mistral never).
     var queryKeyValueBias: Bool {
         switch variant {
-        case .llama: attentionBias
-        case .mistral: false
+        case .llama, .qwen3Moe: attentionBias
+        case .mistral, .mixtral: false
         case .qwen2: true
+        case .qwen2Moe: qkvBias
         }
     }
 
-    /// Whether `o_proj` has a bias (LLaMA per `attention_bias`).
-    var outputProjectionBias: Bool { variant == .llama && attentionBias }
+    /// Whether `o_proj` has a bias (LLaMA and Qwen3-MoE per `attention_bias`).
+    var outputProjectionBias: Bool { (variant == .llama || variant == .qwen3Moe) && attentionBias }
 
     /// Whether the MLP projections have biases (LLaMA per `mlp_bias`).
     var mlpProjectionBias: Bool { variant == .llama && mlpBias }
@@ -160,10 +194,15 @@ public struct LlamaConfiguration: Codable, Sendable {
     func slidingWindow(layer index: Int) -> Int? {
         switch variant {
         case .llama: return nil
-        case .mistral: return slidingWindow
+        case .mistral, .mixtral: return slidingWindow
+        case .qwen3Moe: return useSlidingWindow ? slidingWindow : nil
         case .qwen2:
             guard useSlidingWindow, let slidingWindow else { return nil }
             let type = layerTypes?[index] ?? (index >= maxWindowLayers ? "sliding_attention" : "full_attention")
+            return type == "sliding_attention" ? slidingWindow : nil
+        case .qwen2Moe:
+            guard useSlidingWindow, let slidingWindow else { return nil }
+            let type = layerTypes?[index] ?? ((index + 1) % 2 == 1 && index < maxWindowLayers ? "sliding_attention" : "full_attention")
             return type == "sliding_attention" ? slidingWindow : nil
         }
     }
@@ -175,9 +214,10 @@ public struct LlamaConfiguration: Codable, Sendable {
                               theta: ropeTheta ?? 10_000, headSize: headDim, maxPositionEmbeddings: maxPositionEmbeddings, file: file)
     }
 
-    /// The shared rotary decoder this config describes.
+    /// The shared rotary decoder this config describes; Qwen3-MoE's attention is Qwen3's (per-head
+    /// q/k norms), and the MoE families' routed layers have a sparse MoE block as feed-forward.
     func spec(file: ConfigFile) throws -> RotaryDecoderSpec {
-        RotaryDecoderSpec(
+        var spec = RotaryDecoderSpec(
             classPrefix: variant.classPrefix, baseModelName: variant.classPrefix + "Model",
             vocabularySize: vocabularySize, hiddenSize: hiddenSize, intermediateSize: intermediateSize,
             headCount: headCount, keyValueHeadCount: keyValueHeadCount, headSize: headDim,
@@ -186,6 +226,15 @@ public struct LlamaConfiguration: Codable, Sendable {
             attentionScaling: 1 / Double(headDim).squareRoot(), tieWordEmbeddings: tieWordEmbeddings,
             rotaryFrequencies: [try rotaryFrequencies(file: file)],
             layers: (0..<layerCount).map { (slidingWindow(layer: $0), 0) })
+        if variant == .qwen3Moe { spec.queryKeyNorm = .perHead }
+        if let experts {
+            let (names, expertsFirst) = (variant.expertTensorNames, variant == .qwen3Moe)
+            spec.feedForward = { spec, layer -> any DecoderFeedForward in
+                guard experts.isRouted(layer: layer) else { return GatedMLP(spec) }
+                return SparseMoeBlock(spec, experts: experts, names: names, expertsBeforeRouter: expertsFirst)
+            }
+        }
+        return spec
     }
 }
 
