@@ -18,6 +18,8 @@ extension GraphLowering {
         case .tanh: finish(node, "Tanh", [floatInput(node, 0)])
         case .sigmoid: finish(node, "Sigmoid", [floatInput(node, 0)])
         case .dropout, .contiguous: alias(node, to: input(node, 0))
+        case .topk, .routedLinear:
+            throw ONNXExportError.unsupportedOp(op: op.rawValue, module: node.scope?.displayPath ?? "<root>")
         case .sum, .mean:
             let keep = node.attributes["keepdim"] == .bool(true) ? 1 : 0
             finish(node, op == .sum ? "ReduceSum" : "ReduceMean", [floatInput(node, 0), builder.constant(int64: [try int("dim", node)])],

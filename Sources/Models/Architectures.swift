@@ -48,6 +48,12 @@ public enum Architectures {
             "Gemma3TextModel": .init(RotaryDecoderModel.init(_:source:)), "Gemma3ForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]),
         "olmo2": Architecture(Olmo2Configuration.self, prefix: "model", [
             "Olmo2Model": .init(RotaryDecoderModel.init(_:source:)), "Olmo2ForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]),
+        "mixtral": Architecture(LlamaConfiguration.self, prefix: "model", [
+            "MixtralModel": .init(RotaryDecoderModel.init(_:source:)), "MixtralForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]),
+        "qwen2_moe": Architecture(LlamaConfiguration.self, prefix: "model", [
+            "Qwen2MoeModel": .init(RotaryDecoderModel.init(_:source:)), "Qwen2MoeForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]),
+        "qwen3_moe": Architecture(LlamaConfiguration.self, prefix: "model", [
+            "Qwen3MoeModel": .init(RotaryDecoderModel.init(_:source:)), "Qwen3MoeForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]),
     ]
 
     /// Every supported `model_type`, sorted (for error messages and help).

@@ -8,10 +8,10 @@ extension Checkpoint {
     /// GPT-J causal masks (`attn.bias`, `attn.masked_bias`). They are not weights, so not reported.
     static let recomputedBufferSuffixes = [".position_ids", ".token_type_ids", ".inv_freq", ".masked_bias", ".attn.bias"]
 
-    /// The names among `names` that `model` has no parameter for, in the given order, except
-    /// recomputed buffers (`recomputedBufferSuffixes`).
+    /// The names among `names` that `model` reads no parameter from (`CheckpointLayout`), in the
+    /// given order, except recomputed buffers (`recomputedBufferSuffixes`).
     public static func unusedTensorNames(_ names: [String], by model: Module) -> [String] {
-        let used = Set(model.checkpointNames(model.namedParameters().map(\.name)))
+        let used = CheckpointLayout(model: model, stored: Set(names)).usedNames
         return names.filter { name in
             !used.contains(name) && !recomputedBufferSuffixes.contains { ("." + name).hasSuffix($0) }
         }

@@ -79,26 +79,30 @@ public final class Checkpoint {
         return model
     }
 
-    /// Replaces every parameter of `model` with the checkpoint's tensor of the same dotted name,
-    /// checking shapes against what the config implies. A parameter shared by two modules (tied
-    /// embeddings) is loaded once, from whichever of its names the checkpoint holds.
+    /// Replaces every parameter of `model` with the checkpoint's tensor of the same dotted name (or
+    /// the tensors its module says checkpoints save it as, `StoredUnderOtherNames`: Mixtral's
+    /// per-expert `w1`/`w3`/`w2` for the experts' 3-D parameters), checking shapes against what the
+    /// config implies. A parameter shared by two modules (tied embeddings) is loaded once, from
+    /// whichever of its names the checkpoint holds.
     ///
     /// A slimmed checkpoint (its config has a `slimtrace` section) keeps the original config's
     /// sizes while some layers are narrower: there a parameter takes the stored shape whenever the
     /// rank agrees, and the modules read their sizes from their weights.
     public func load(into model: Module) throws {
-        for (names, parameter) in model.uniqueParameters() {
-            guard let name = model.checkpointNames(names).first(where: { fileOfTensor[$0] != nil }) else {
-                throw ModelError.missingTensor(name: names[0], file: directory.path)
+        for (names, parameter, source) in CheckpointLayout(model: model, stored: tensorNames).entries {
+            guard let source else { throw ModelError.missingTensor(name: names[0], file: directory.path) }
+            let partShape = source.partShape(for: parameter.shape)
+            let value = try source.assemble { name in
+                let stored = try tensor(named: name)
+                guard let partShape, config.accepts(storedShape: stored.shape, expected: partShape) else {
+                    throw ModelError.shapeMismatch(tensor: name, file: directory.path, expected: partShape ?? parameter.shape, actual: stored.shape)
+                }
+                guard stored.dtype.isFloatingPoint else {
+                    throw ModelError.unsupportedDType(tensor: name, file: directory.path, dtype: stored.dtype.rawValue)
+                }
+                return stored.dtype == .f32 ? stored : try stored.to(.f32)
             }
-            let stored = try tensor(named: name)
-            guard config.accepts(storedShape: stored.shape, expected: parameter.shape) else {
-                throw ModelError.shapeMismatch(tensor: name, file: directory.path, expected: parameter.shape, actual: stored.shape)
-            }
-            guard stored.dtype.isFloatingPoint else {
-                throw ModelError.unsupportedDType(tensor: name, file: directory.path, dtype: stored.dtype.rawValue)
-            }
-            parameter.tensor = stored.dtype == .f32 ? stored : try stored.to(.f32)
+            parameter.tensor = value
         }
     }
 }

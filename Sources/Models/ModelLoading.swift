@@ -74,21 +74,27 @@ public enum ModelLoading {
         return LoadedModel(model: model, directory: directory, isMeta: false, metaReason: nil, unusedTensors: checkpoint.unusedTensorNames(by: model))
     }
 
-    /// Every parameter (once per shared parameter) must be in the headers with a shape the config
-    /// accepts; the parameter takes the stored shape (as meta).
+    /// Every parameter (once per shared parameter) must be in the headers, under its name or in the
+    /// form its module declares, with a shape the config accepts; the parameter takes the stored
+    /// shape (as meta).
     static func checkShapes(of model: Module, against headers: [SafetensorsEntry], config: ConfigFile, directory: URL) throws {
         let byName = Dictionary(headers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for (names, parameter) in model.uniqueParameters() {
-            guard let entry = model.checkpointNames(names).lazy.compactMap({ byName[$0] }).first else {
-                throw ModelError.missingTensor(name: names[0], file: directory.path)
+        for (names, parameter, source) in CheckpointLayout(model: model, stored: Set(byName.keys)).entries {
+            guard let source else { throw ModelError.missingTensor(name: names[0], file: directory.path) }
+            let partShape = source.partShape(for: parameter.shape)
+            var stored: [Int] = []
+            for name in source.storedNames {
+                let entry = byName[name]!
+                guard let partShape, config.accepts(storedShape: entry.shape, expected: partShape),
+                      stored.isEmpty || stored == entry.shape else {
+                    throw ModelError.shapeMismatch(tensor: entry.name, file: directory.path, expected: stored.isEmpty ? partShape ?? parameter.shape : stored, actual: entry.shape)
+                }
+                guard entry.dtype.runtimeType?.isFloatingPoint == true else {
+                    throw ModelError.unsupportedDType(tensor: entry.name, file: directory.path, dtype: entry.dtype.rawValue)
+                }
+                stored = entry.shape
             }
-            guard config.accepts(storedShape: entry.shape, expected: parameter.shape) else {
-                throw ModelError.shapeMismatch(tensor: entry.name, file: directory.path, expected: parameter.shape, actual: entry.shape)
-            }
-            guard entry.dtype.runtimeType?.isFloatingPoint == true else {
-                throw ModelError.unsupportedDType(tensor: entry.name, file: directory.path, dtype: entry.dtype.rawValue)
-            }
-            parameter.tensor = .meta(shape: entry.shape, dtype: .f32)
+            parameter.tensor = .meta(shape: source.parameterShape(partShape: stored), dtype: .f32)
         }
     }
 }

@@ -1,9 +1,10 @@
 import NN
 import Tensor
 
-/// What the rotary decoder families (LLaMA, Mistral, Qwen2, Qwen3, Gemma 2, Gemma 3, OLMo 2) share:
-/// token embedding, decoder layers of grouped-query rotary attention and a gated MLP, a final
-/// RMS norm, the rotary embedding and the language-model head. Each family's config resolves to a
+/// What the rotary decoder families (LLaMA, Mistral, Qwen2, Qwen3, Gemma 2, Gemma 3, OLMo 2, and
+/// the routed-experts Mixtral, Qwen2-MoE, Qwen3-MoE) share: token embedding, decoder layers of
+/// grouped-query rotary attention and a feed-forward module (a gated MLP, or a sparse MoE block), a
+/// final RMS norm, the rotary embedding and the language-model head. Each family's config resolves to a
 /// `RotaryDecoderSpec` saying where it differs; the modules below build and run it.
 struct RotaryDecoderSpec {
     /// Where the RMS norms of a layer sit.
@@ -58,6 +59,9 @@ struct RotaryDecoderSpec {
     var rotaryFrequencies: [RotaryFrequencies]
     /// Per layer: its attention window (nil: full causal attention) and which of `rotaryFrequencies` it uses.
     var layers: [(window: Int?, rotary: Int)]
+    /// The feed-forward module (`mlp`) of the layer at an index: the gated MLP, or the MoE
+    /// families' sparse MoE block in their routed layers.
+    var feedForward: (_ spec: RotaryDecoderSpec, _ layer: Int) -> any DecoderFeedForward = { spec, _ in GatedMLP(spec) }
 
     /// The Hugging Face class name of a family module (`suffix` `Attention` gives `Qwen3Attention`).
     func typeName(_ suffix: String) -> String { classPrefix + suffix }
@@ -67,18 +71,27 @@ struct RotaryDecoderSpec {
     }
 }
 
-/// The gated feed-forward block (`LlamaMLP`, `Gemma2MLP`, ...): `down(act(gate(x)) · up(x))`.
-final class GatedMLP: Module {
+/// A decoder layer's feed-forward module (`mlp`): a dense `GatedMLP` or a routed `SparseMoeBlock`.
+protocol DecoderFeedForward: Module {
+    /// `x` `[batch, length, hidden]` to the same shape.
+    func callAsFunction(_ x: Tensor) throws -> Tensor
+}
+
+/// The gated feed-forward block (`LlamaMLP`, `Gemma2MLP`, `Qwen2MoeMLP` as a dense layer or shared
+/// expert, ...): `down(act(gate(x)) · up(x))`.
+final class GatedMLP: Module, DecoderFeedForward {
     @ModuleInfo(key: "gate_proj") var gateProj: Linear
     @ModuleInfo(key: "up_proj") var upProj: Linear
     @ModuleInfo(key: "down_proj") var downProj: Linear
     @ModuleInfo(key: "act_fn") var actFn: Activation
 
-    init(_ spec: RotaryDecoderSpec) {
+    /// `intermediateSize`: the width (default the spec's; a Qwen2-MoE shared expert's own).
+    init(_ spec: RotaryDecoderSpec, intermediateSize: Int? = nil) {
         super.init(typeName: spec.typeName("MLP"))
-        gateProj = Linear(inFeatures: spec.hiddenSize, outFeatures: spec.intermediateSize, bias: spec.mlpBias)
-        upProj = Linear(inFeatures: spec.hiddenSize, outFeatures: spec.intermediateSize, bias: spec.mlpBias)
-        downProj = Linear(inFeatures: spec.intermediateSize, outFeatures: spec.hiddenSize, bias: spec.mlpBias)
+        let width = intermediateSize ?? spec.intermediateSize
+        gateProj = Linear(inFeatures: spec.hiddenSize, outFeatures: width, bias: spec.mlpBias)
+        upProj = Linear(inFeatures: spec.hiddenSize, outFeatures: width, bias: spec.mlpBias)
+        downProj = Linear(inFeatures: width, outFeatures: spec.hiddenSize, bias: spec.mlpBias)
         actFn = Activation(spec.activation)
     }
 
@@ -144,8 +157,9 @@ final class RotaryAttention: Module {
     }
 }
 
-/// One transformer block (`LlamaDecoderLayer`, `Gemma2DecoderLayer`, ...): attention and MLP, each
-/// with a residual, normalised where the family's `NormPlacement` says.
+/// One transformer block (`LlamaDecoderLayer`, `Gemma2DecoderLayer`, `MixtralDecoderLayer`, ...):
+/// attention and the feed-forward module, each with a residual, normalised where the family's
+/// `NormPlacement` says.
 final class RotaryDecoderLayer: Module {
     /// The attention window of this layer (nil: full causal attention).
     let slidingWindow: Int?
@@ -153,7 +167,9 @@ final class RotaryDecoderLayer: Module {
     let rotaryIndex: Int
     let placement: RotaryDecoderSpec.NormPlacement
     @ModuleInfo(key: "self_attn") var selfAttn: RotaryAttention
-    @ModuleInfo(key: "mlp") var mlp: GatedMLP
+    @ModuleInfo(key: "mlp") var mlp: Module
+    /// `mlp` as what it computes (`RotaryDecoderSpec.feedForward`).
+    private let feedForward: any DecoderFeedForward
     @ModuleInfo(key: "input_layernorm") var inputLayernorm: RMSNorm?
     @ModuleInfo(key: "post_attention_layernorm") var postAttentionLayernorm: RMSNorm
     @ModuleInfo(key: "pre_feedforward_layernorm") var preFeedforwardLayernorm: RMSNorm?
@@ -162,9 +178,10 @@ final class RotaryDecoderLayer: Module {
     init(_ spec: RotaryDecoderSpec, index: Int) {
         (slidingWindow, rotaryIndex) = spec.layers[index]
         placement = spec.normPlacement
+        feedForward = spec.feedForward(spec, index)
         super.init(typeName: spec.typeName("DecoderLayer"))
         selfAttn = RotaryAttention(spec)
-        mlp = GatedMLP(spec)
+        mlp = feedForward
         inputLayernorm = placement != .postNorm ? spec.norm(spec.hiddenSize) : nil
         postAttentionLayernorm = spec.norm(spec.hiddenSize)
         preFeedforwardLayernorm = placement == .sandwich ? spec.norm(spec.hiddenSize) : nil
@@ -177,11 +194,11 @@ final class RotaryDecoderLayer: Module {
             switch placement {
             case .preNorm:
                 let attended = try x + selfAttn(normed(inputLayernorm, x), rotary: rotary, mask: mask, window: window)
-                return try attended + mlp(postAttentionLayernorm(attended))
+                return try attended + feedForward(postAttentionLayernorm(attended))
             case .postNorm, .sandwich:
                 let attention = try selfAttn(normed(inputLayernorm, x), rotary: rotary, mask: mask, window: window)
                 let attended = try x + postAttentionLayernorm(attention)
-                return try attended + normed(postFeedforwardLayernorm, mlp(normed(preFeedforwardLayernorm, attended)))
+                return try attended + normed(postFeedforwardLayernorm, feedForward(normed(preFeedforwardLayernorm, attended)))
             }
         }
     }

@@ -21,7 +21,10 @@ struct AttentionCores {
     let graph: Graph
 
     func find() -> [AttentionCore] {
-        graph.nodes.compactMap { node -> AttentionCore? in
+        /// Key/value heads and fused layout by the q, k, v paths' `ChannelReplay.structure`: every
+        /// layer after the first repeats the first's.
+        var geometries: [String: (keyValueHeads: Int, layout: QKVLayout?)] = [:]
+        return graph.nodes.compactMap { node -> AttentionCore? in
             guard node.op == .matmul, node.inputs.count == 2,
                   let scores = scoresMatmul(feeding: node.inputs[0]),
                   let query = projection(of: graph.nodes[scores].inputs[0]),
@@ -32,15 +35,23 @@ struct AttentionCores {
             let numHeads = queryShape.count >= 3 ? queryShape[queryShape.count - 3] : 1
             let keyFeatures = graph.values[key.features].shape.last ?? 0
             let qkv = [query.linear, key.linear, value.linear].sorted()
-            let heads = headChannels(query: (query.linear, graph.nodes[scores].inputs[0]),
-                                     key: (key.linear, graph.nodes[scores].inputs[1]), value: (value.linear, node.inputs[1]))
-            let keyValueHeads = heads.map { uniqued($0.key).count } ?? max(1, keyFeatures / headSize)
+            let paths = [(query.linear, graph.nodes[scores].inputs[0]), (key.linear, graph.nodes[scores].inputs[1]), (value.linear, node.inputs[1])]
             let fused = query.linear == key.linear && key.linear == value.linear
-            let layout = fused ? heads.flatMap { heads in
-                QKVLayout.allCases.first { matches($0, heads, keyValueHeads: keyValueHeads, headSize: headSize) }
-            } : nil
+            let structure = "\(fused)" + paths.map { path in
+                var replay = ChannelReplay(graph: graph, linear: path.0)
+                return "|" + replay.structure(of: path.1)
+            }.joined()
+            let geometry = geometries[structure] ?? {
+                let heads = headChannels(query: paths[0], key: paths[1], value: paths[2])
+                let keyValueHeads = heads.map { uniqued($0.key).count } ?? max(1, keyFeatures / headSize)
+                let layout = fused ? heads.flatMap { heads in
+                    QKVLayout.allCases.first { matches($0, heads, keyValueHeads: keyValueHeads, headSize: headSize) }
+                } : nil
+                return (keyValueHeads, layout)
+            }()
+            geometries[structure] = geometry
             return AttentionCore(qkv: qkv, output: outputProjection(from: node.outputs[0]),
-                                 numHeads: numHeads, numKVHeads: keyValueHeads, headSize: headSize, layout: layout)
+                                 numHeads: numHeads, numKVHeads: geometry.keyValueHeads, headSize: headSize, layout: geometry.layout)
         }
     }
 

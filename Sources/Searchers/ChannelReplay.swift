@@ -12,6 +12,7 @@ struct ChannelReplay {
     /// The linear node whose output channels are numbered.
     let linear: Int
     private var memo: [Int: Tensor?] = [:]
+    private var structures: [Int: String] = [:]
 
     init(graph: Graph, linear: Int) {
         self.graph = graph
@@ -33,6 +34,26 @@ struct ChannelReplay {
         guard let map = channels(of: valueID), map.rank >= 3, let numbers = try? map.contiguous().floats() else { return nil }
         let heads = map.shape[map.rank - 3], perHead = map.shape[(map.rank - 2)...].reduce(1, *)
         return (0..<heads).map { head in Set(numbers[(head * perHead)..<((head + 1) * perHead)].map { Int($0) }) }
+    }
+
+    /// What the channel numbers of `valueID` depend on: the layout ops back to the linear, with
+    /// their attributes and shapes. Values of the same structure (the same attention in every layer)
+    /// have the same numbers, so one replay serves them all.
+    mutating func structure(of valueID: Int) -> String {
+        if let known = structures[valueID] { return known }
+        let node = graph.producer(of: valueID), shape = graph.values[valueID].shape
+        let result: String
+        if node.id == linear {
+            result = "linear\(shape)"
+        } else if let op = node.op, GraphOps.layout.contains(op) {
+            let attributes = node.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            let inputs = node.inputs.map { structure(of: $0) }.joined(separator: ",")
+            result = "\(op.rawValue)\(attributes)\(shape)#\(node.outputs.firstIndex(of: valueID) ?? 0)(\(inputs))"
+        } else {
+            result = "-"
+        }
+        structures[valueID] = result
+        return result
     }
 
     private mutating func replay(_ valueID: Int) -> Tensor? {

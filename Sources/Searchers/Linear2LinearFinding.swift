@@ -1,7 +1,7 @@
 /// A linear layer whose input channels are coupled to the output channels of other linears through
 /// channel-preserving elementwise ops only: slimming one side's channels slims the other's.
-/// JSON keeps INC's shape (`root_linear`, `target_frontier_linears`) plus `safe`, `fused_glu`
-/// and, with `--explain`, `explain`.
+/// JSON keeps INC's shape (`root_linear`, `target_frontier_linears`) plus `safe`, `fused_glu`,
+/// `experts` and, with `--explain`, `explain`.
 public struct Linear2LinearFinding: Codable, Equatable, Sendable {
     /// The consuming linear (its input columns are the coupled channels).
     public var rootLinear: String
@@ -14,6 +14,10 @@ public struct Linear2LinearFinding: Codable, Equatable, Sendable {
     /// is split into equal pieces (Phi-3's `gate_up_proj`, chunked into gate and up) that all reach
     /// the root; its coupled channels are the same channels of every piece.
     public var fusedGLU: Bool?
+    /// The number of routed experts (absent otherwise) when root and frontiers are the 3-D
+    /// parameters of a routed-experts block (Mixtral's `experts.down_proj` and
+    /// `experts.gate_up_proj`): the channels are coupled in every expert, routed to or not.
+    public var experts: Int?
     /// Why, when asked for: the op path that coupled the layers, and what makes it unsafe.
     public var explain: Explanation?
 
@@ -35,6 +39,7 @@ public struct Linear2LinearFinding: Codable, Equatable, Sendable {
         case targetFrontierLinears = "target_frontier_linears"
         case safe, explain
         case fusedGLU = "fused_glu"
+        case experts
     }
 }
 

@@ -56,7 +56,7 @@ public struct SearchReport: Codable, Sendable {
         self.searchers = SearcherKind.allCases.filter(searchers.contains)
         inputs = trace.graph.inputValues.map { Input(name: $0.name ?? "", shape: $0.shape, dtype: $0.dtype.rawValue) }
         let linearSearch = Linear2LinearSearcher(trace: trace)
-        linear2linear = searchers.contains(.linear2linear) ? linearSearch.search(explain: explain) : nil
+        linear2linear = searchers.contains(.linear2linear) ? linearSearch.searchWithRoutedExperts(explain: explain) : nil
         stoppedLinears = explain && searchers.contains(.linear2linear) ? linearSearch.stoppedLinears() : nil
         mha = searchers.contains(.mha) ? SelfMHASearcher(trace: trace).search() : nil
         head = searchers.contains(.head) ? ClassifierHeadSearcher(model: trace.model).search() : nil

@@ -38,16 +38,12 @@ enum ChannelSlim {
                 + (fused ? " (a fused GLU needs a multiple)" : ""))
         }
         let zero = try root.zeroInputChannels().enumerated().filter(\.element).map(\.offset)
-        var count = zero.count / round * round
-        if count == width { count -= round }
-        guard count > 0 else {
+        let (removed, kept) = removal(zero: zero, width: width, round: round)
+        guard !removed.isEmpty else {
             if zero.isEmpty { return skip("no all-zero input channel in \(root.path)") }
             if zero.count == width { return skip("all \(width) channels are zero; \(round) must stay") }
             return skip("\(zero.count) all-zero input channels, fewer than round \(round)")
         }
-        let removed = Array(zero.prefix(count))
-        let removedSet = Set(removed)
-        let kept = (0..<width).filter { !removedSet.contains($0) }
 
         var replacements = try root.keepingInputChannels(kept)
         for frontier in frontiers {
@@ -59,5 +55,15 @@ enum ChannelSlim {
             kind: .channels, layer: SlimEdit.layerKey(of: modules), modules: modules,
             before: width, after: kept.count, removed: removed, zeroChannels: zero.count,
             tensors: tensors, parametersRemoved: tensors.reduce(0) { $0 + $1.removedElements }, flopsSaved: 0))
+    }
+
+    /// The rule above: of the `zero` channels (ascending) of `width`, the lowest-index multiple of
+    /// `round` that leaves at least one group of `round`; and the channels kept.
+    static func removal(zero: [Int], width: Int, round: Int) -> (removed: [Int], kept: [Int]) {
+        var count = zero.count / round * round
+        if count == width { count -= round }
+        let removed = Array(zero.prefix(max(count, 0)))
+        let removedSet = Set(removed)
+        return (removed, (0..<width).filter { !removedSet.contains($0) })
     }
 }

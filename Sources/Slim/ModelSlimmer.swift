@@ -57,8 +57,9 @@ public struct ModelSlimmer {
             }
         }
         if options.channels {
-            for finding in Linear2LinearSearcher(trace: trace).search(explain: true) {
-                record(try ChannelSlim.apply(finding, in: model, round: options.round))
+            for finding in Linear2LinearSearcher(trace: trace).searchWithRoutedExperts(explain: true) {
+                record(finding.experts == nil ? try ChannelSlim.apply(finding, in: model, round: options.round)
+                                              : try ExpertChannelSlim.apply(finding, in: model, round: options.round))
             }
         }
         if options.heads {

@@ -16,16 +16,16 @@ enum SlimmedCheckpointWriter {
                                    auxiliaryFilesFrom: source.directory, to: output)
     }
 
-    /// Every tensor of the source, in its order: the model's (slimmed) parameter of that name in
-    /// the stored dtype, or the stored tensor when the model has no such parameter.
+    /// Every tensor of the source, in its order: the model's (slimmed) parameter stored under that
+    /// name (or the piece of it the name holds: one expert's `w1` of a 3-D `gate_up_proj`), in the
+    /// stored dtype, or the stored tensor when the model reads no parameter from it.
     private static func tensors(of model: Module, source: Checkpoint) throws -> [(String, Tensor)] {
-        var parameters: [String: Parameter] = [:]
-        for (name, parameter) in model.namedParameters() { parameters[name] = parameter }
+        let parameterOfStoredName = CheckpointLayout(model: model, stored: source.tensorNames).parameterOfStoredName
         return try source.files.flatMap { file in
             try file.entries.map { entry in
                 let stored = try file.tensor(named: entry.name)
-                guard let parameter = parameters[entry.name] else { return (entry.name, stored) }
-                let tensor = parameter.tensor
+                guard let (parameter, form) = parameterOfStoredName[entry.name],
+                      let tensor = try form.part(named: entry.name, of: parameter.tensor) else { return (entry.name, stored) }
                 return (entry.name, tensor.dtype == stored.dtype ? tensor : try tensor.to(stored.dtype))
             }
         }

@@ -7,11 +7,14 @@ public enum Op: String, Sendable, Codable, CaseIterable {
     // Activations and dropout.
     case gelu, silu, relu, tanh, sigmoid, dropout
     // Reductions and scans.
-    case sum, mean, argmax, cumsum
+    case sum, mean, argmax, cumsum, topk
     // Views, copies and conversions.
     case reshape, permute, transpose, narrow, select, unsqueeze, squeeze, expand, concat, split, contiguous, to
     // Layers.
     case linear, matmul, conv2d, embedding, softmax
+    /// A linear per routed expert: each token's rows multiplied by the 3-D weight of the experts it
+    /// was routed to (`Tensor.routedLinear`), recorded once with the whole weight of every expert.
+    case routedLinear = "routed_linear"
     case layerNorm = "layer_norm"
     case rmsNorm = "rms_norm"
     case rotary

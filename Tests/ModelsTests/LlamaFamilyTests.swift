@@ -63,14 +63,14 @@ import Tracer
 
     // MARK: Against PyTorch
 
-    @Test(arguments: ["llama", "llama-gqa", "mistral", "qwen2", "llama-pruned"])
+    @Test(arguments: ["llama", "llama-gqa", "mistral", "qwen2", "llama-pruned", "mixtral", "qwen2_moe", "qwen3_moe"])
     func logitsMatchPyTorchWithin1e4(case name: String) throws {
         let comparison = try ReferenceChecks.logitsMatch(case: name)
         #expect(comparison.shape == comparison.expectedShape, "\(comparison)")
         #expect(comparison.maxAbsDiff <= 1e-4, "\(comparison)")
     }
 
-    @Test(arguments: ["llama", "llama-gqa", "mistral", "qwen2"])
+    @Test(arguments: ["llama", "llama-gqa", "mistral", "qwen2", "mixtral", "qwen2_moe", "qwen3_moe"])
     func moduleTreeEqualsPyTorchNamedModules(case name: String) throws {
         let trees = try ReferenceChecks.moduleTrees(case: name)
         let expected = try #require(trees.pytorch)
@@ -85,7 +85,7 @@ import Tracer
 
     // MARK: Meta (shape-only) runs
 
-    @Test(arguments: ["llama", "llama-gqa", "mistral", "qwen2"])
+    @Test(arguments: ["llama", "llama-gqa", "mistral", "qwen2", "mixtral", "qwen2_moe", "qwen3_moe"])
     func metaForwardGivesLogitsOfBatchLengthVocabulary(case name: String) throws {
         let config = try Self.config(of: name)
         let model = try Architectures.build(config: config, parameterNames: [])
