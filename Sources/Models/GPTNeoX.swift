@@ -55,7 +55,7 @@ public struct GPTNeoXConfiguration: ModelConfiguration {
         layerNormEps = try c.decode(.layerNormEps, default: 1e-5)
         hiddenDropout = try c.decode(.hiddenDropout, default: 0)
         ropeParameters = try c.decodeIfPresent(RopeParameters.self, forKey: .ropeParameters)
-        rotaryPercentage = try c.decodeIfPresent(Double.self, forKey: .rotaryPercentage)
+        rotaryPercentage = try RopeParameters.share(c, .rotaryPercentage)
         rotaryEmbeddingBase = try c.decodeIfPresent(Double.self, forKey: .rotaryEmbeddingBase)
         useParallelResidual = try c.decode(.useParallelResidual, default: true)
         attentionBias = try c.decode(.attentionBias, default: true)

@@ -33,6 +33,38 @@ public struct RopeParameters: Codable, Sendable {
         case partialRotaryFactor = "partial_rotary_factor"
     }
 
+    /// Decodes the keys; `partial_rotary_factor` must be a share of the head, in (0, 1].
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ropeType = try c.decodeIfPresent(String.self, forKey: .ropeType)
+        type = try c.decodeIfPresent(String.self, forKey: .type)
+        ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta)
+        factor = try c.decodeIfPresent(Double.self, forKey: .factor)
+        lowFreqFactor = try c.decodeIfPresent(Double.self, forKey: .lowFreqFactor)
+        highFreqFactor = try c.decodeIfPresent(Double.self, forKey: .highFreqFactor)
+        originalMaxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+        partialRotaryFactor = try Self.share(c, .partialRotaryFactor)
+    }
+
+    /// The memberwise form, for parameters built in code (`updated(with:)`).
+    init(ropeType: String? = nil, type: String? = nil, ropeTheta: Double? = nil, factor: Double? = nil,
+         lowFreqFactor: Double? = nil, highFreqFactor: Double? = nil, originalMaxPositionEmbeddings: Int? = nil,
+         partialRotaryFactor: Double? = nil) {
+        (self.ropeType, self.type, self.ropeTheta, self.factor) = (ropeType, type, ropeTheta, factor)
+        (self.lowFreqFactor, self.highFreqFactor) = (lowFreqFactor, highFreqFactor)
+        (self.originalMaxPositionEmbeddings, self.partialRotaryFactor) = (originalMaxPositionEmbeddings, partialRotaryFactor)
+    }
+
+    /// The value of `key`, which must be a share of a head in (0, 1] when present (GPT-NeoX's
+    /// `rotary_pct` reads with it too).
+    static func share<Key: CodingKey>(_ c: KeyedDecodingContainer<Key>, _ key: Key) throws -> Double? {
+        guard let value = try c.decodeIfPresent(Double.self, forKey: key) else { return nil }
+        guard value > 0, value <= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "is \(value); it must be a share of each head, in (0, 1]")
+        }
+        return value
+    }
+
     /// These parameters with every key `other` sets replaced by its value (Python's `dict.update`).
     func updated(with other: RopeParameters) -> RopeParameters {
         RopeParameters(ropeType: other.ropeType ?? ropeType, type: other.type ?? type, ropeTheta: other.ropeTheta ?? ropeTheta,

@@ -39,4 +39,14 @@ import Testing
             return message.hasPrefix(url.path) && message.contains("line 1") && message.contains("more than 64 deep")
         }
     }
+
+    /// A Phi-3 config (mutated by the config fuzzer) whose `rope_parameters.partial_rotary_factor`
+    /// is 10^25: the rotary width `Int(head size × factor)` trapped while the model was built.
+    @Test func aPartialRotaryFactorOutsideZeroToOneIsAConfigErrorNamingTheKey() throws {
+        let folder = Self.finding("partial-rotary-factor")
+        #expect { try ModelLoading.load(folder, mode: .meta) } throws: { error in
+            let message = error.localizedDescription
+            return message.contains("config.json") && message.contains("partial_rotary_factor") && message.contains("(0, 1]")
+        }
+    }
 }
