@@ -35,6 +35,8 @@ public struct Slimtrace: ParsableCommand {
           slimtrace run Examples/tiny-bert \\
               --inputs Examples/tiny-bert/inputs.jsonl --output logits.safetensors
           slimtrace bench Examples/tiny-bert --shape 1,128 --by op
+          slimtrace prune path/to/llama --calibration calib.txt --ffn-sparsity 0.2 --output pruned
+          slimtrace eval pruned --text-file eval.txt --samples 24
 
         `slimtrace help <subcommand>` (or `slimtrace <subcommand> --help`) explains a command, its \
         options and examples. Errors print one line, `error: ...`, naming the file or argument at \
@@ -53,6 +55,8 @@ public struct Slimtrace: ParsableCommand {
             Config.self,
             Slim.self,
             Bench.self,
+            Prune.self,
+            Eval.self,
         ],
         defaultSubcommand: Search.self
     )

@@ -15,7 +15,8 @@ import Testing
         "Models": ["NN", "Tracer", "Formats", "Tokenizers", "Tensor"],
         "Searchers": ["Tracer", "NN", "Formats", "Tensor"],
         "Slim": ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"],
-        "SlimtraceCLI": ["Slim", "Searchers", "Models", "Profiler", "Tokenizers", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
+        "Prune": ["Slim", "Searchers", "Models", "Formats", "Tracer", "NN", "Tensor"],
+        "SlimtraceCLI": ["Prune", "Slim", "Searchers", "Models", "Profiler", "Tokenizers", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
         "slimtrace": ["SlimtraceCLI"],
         "CBLAS": [], "CKernels": [], "CZlib": [],
     ]
