@@ -14,12 +14,12 @@ import Testing
 
     @Test func magnitudeIsTheColumnNorm() {
         let scores = PruneMethod.magnitude.scores(weight: weight, outFeatures: 2, statistics: nil)
-        #expect(zip(scores, [5.0.squareRoot(), 0, 5]).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(zip(scores, [Double(5).squareRoot(), 0, 5]).allSatisfy { abs($0 - $1) < 1e-12 })
     }
 
     @Test func wandaSPIsColumnNormTimesInputNorm() {
         let scores = PruneMethod.wandaSP.scores(weight: weight, outFeatures: 2, statistics: statistics())
-        #expect(zip(scores, [5.0.squareRoot() * 10.0.squareRoot(), 0, 5 * 2.0.squareRoot()]).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(zip(scores, [Double(5).squareRoot() * Double(10).squareRoot(), 0, 5 * Double(2).squareRoot()]).allSatisfy { abs($0 - $1) < 1e-12 })
     }
 
     @Test func flapIsVarianceTimesSquaredColumnNorm() {
