@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Searchers", targets: ["Searchers"]),
         .library(name: "Slim", targets: ["Slim"]),
+        .library(name: "Prune", targets: ["Prune"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "Export", targets: ["Export"]),
         .executable(name: "slimtrace", targets: ["slimtrace"]),
@@ -72,6 +73,11 @@ let package = Package(
             name: "Slim",
             dependencies: ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"]
         ),
+        // One-shot structured pruning from calibration statistics (FLAP, Wanda-sp, magnitude).
+        .target(
+            name: "Prune",
+            dependencies: ["Slim", "Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"]
+        ),
         // tokenizer.json: normalizers, pre-tokenizers, models, post-processors, decoders (Foundation only).
         .target(
             name: "Tokenizers"
@@ -89,7 +95,7 @@ let package = Package(
         ),
         .target(
             name: "SlimtraceCLI",
-            dependencies: ["Searchers", "Slim", "Export", "Models", "Tokenizers", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Prune", "Searchers", "Slim", "Export", "Models", "Tokenizers", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "slimtrace",
@@ -110,6 +116,11 @@ let package = Package(
         .testTarget(
             name: "SlimTests",
             dependencies: ["Slim", "SlimtraceCLI", "Searchers", "Models", "Formats", "NN", "Tracer", "Tensor", "TestFixtures"]
+        ),
+        .testTarget(
+            name: "PruneTests",
+            dependencies: ["Prune", "Slim", "Searchers", "Models", "Formats", "NN", "Tracer", "Tensor", "TestFixtures"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "TensorTests",

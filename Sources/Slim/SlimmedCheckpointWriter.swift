@@ -11,7 +11,7 @@ enum SlimmedCheckpointWriter {
     /// Writes the checkpoint into the claimed folder `output` (through its temporary sibling),
     /// the source's tokenizer and generation files beside it.
     static func write(model: Module, report: SlimReport, source: Checkpoint, to output: OutputPath) throws {
-        try CheckpointWriter.write(tensors: try tensors(of: model, source: source), metadata: metadata(of: source),
+        try CheckpointWriter.write(tensors: try tensors(of: model, source: source), metadata: source.metadata,
                                    config: try config(source: source, report: report),
                                    auxiliaryFilesFrom: source.directory, to: output)
     }
@@ -29,12 +29,6 @@ enum SlimmedCheckpointWriter {
                 return (entry.name, tensor.dtype == stored.dtype ? tensor : try tensor.to(stored.dtype))
             }
         }
-    }
-
-    /// The source files' `__metadata__`, merged (`format: pt`).
-    private static func metadata(of source: Checkpoint) -> [String: String]? {
-        let merged = source.files.reduce(into: [String: String]()) { $0.merge($1.metadata) { first, _ in first } }
-        return merged.isEmpty ? nil : merged
     }
 
     /// The source config with the `slimtrace` section set (keys sorted, as Hugging Face saves them).

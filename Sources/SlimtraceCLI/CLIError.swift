@@ -5,12 +5,15 @@ import Foundation
 public enum CLIError: Error, LocalizedError, Equatable {
     /// The output file could not be written.
     case cannotWrite(path: String, detail: String)
+    /// An input file could not be read.
+    case cannotRead(path: String, detail: String)
     /// A batch failed to run; `batch` names the inputs file and line.
     case batchFailed(batch: String, detail: String)
 
     public var errorDescription: String? {
         switch self {
         case let .cannotWrite(path, detail): "\(path): cannot write the output: \(detail)"
+        case let .cannotRead(path, detail): "\(path): cannot read: \(detail)"
         case let .batchFailed(batch, detail): "\(batch): \(detail)"
         }
     }

@@ -41,6 +41,8 @@ public struct Slimtrace: ParsableCommand {
           slimtrace bench Examples/tiny-bert --shape 1,128 --by op
           slimtrace tokenize path/to/bert --text "Hello, world!"
           slimtrace run path/to/bert --text "Hello, world!" --text "Slim it." -o logits.safetensors
+          slimtrace prune path/to/llama --calibration calib.txt --ffn-sparsity 0.2 --output pruned
+          slimtrace eval pruned --text-file eval.txt --samples 24
 
         `slimtrace help <subcommand>` (or `slimtrace <subcommand> --help`) explains a command, its \
         options and examples. Errors print one line, `error: ...`, naming the file or argument at \
@@ -61,6 +63,8 @@ public struct Slimtrace: ParsableCommand {
             Bench.self,
             Tokenize.self,
             Export.self,
+            Prune.self,
+            Eval.self,
         ],
         defaultSubcommand: Search.self
     )

@@ -17,7 +17,8 @@ import Testing
         "Slim": ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"],
         "ONNXProto": ["SwiftProtobuf", "FoundationEssentials"],
         "Export": ["ONNXProto", "Models", "Tracer", "Formats", "NN", "Tensor", "SwiftProtobuf"],
-        "SlimtraceCLI": ["Slim", "Export", "Searchers", "Models", "Profiler", "Tokenizers", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
+        "SlimtraceCLI": ["Prune", "Slim", "Export", "Searchers", "Models", "Profiler", "Tokenizers", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
+        "Prune": ["Slim", "Searchers", "Models", "Formats", "Tracer", "NN", "Tensor"],
         "slimtrace": ["SlimtraceCLI"],
         "CBLAS": [], "CKernels": [], "CZlib": [],
     ]
