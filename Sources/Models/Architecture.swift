@@ -17,6 +17,8 @@ public protocol Architecture {
     /// when there are no weights): a family whose module tree depends on what was saved (BERT's
     /// base model without its pooler) builds what the checkpoint holds.
     static func build(className: String, config: ConfigFile, parameterNames: Set<String>) throws -> any TransformerModel
+    /// The `config.json` keys that hold the sizes a slim changes (`ConfigSizeKeys`).
+    static var configSizeKeys: ConfigSizeKeys? { get }
 }
 
 extension Architecture {

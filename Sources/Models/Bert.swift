@@ -165,6 +165,7 @@ extension BertFamilyArchitecture {
     public static var modelTypes: [String] { [family.modelType] }
     public static var classNames: [String] { family.classNames }
     public static func basePrefix(modelType: String) -> String { family.modelType }
+    public static var configSizeKeys: ConfigSizeKeys? { ConfigSizeKeys(feedForward: "intermediate_size", heads: .hiddenOverHeads) }
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
         try build(className: className, config: file, parameterNames: [])

@@ -83,6 +83,7 @@ public enum DistilBertArchitecture: Architecture {
     public static let classNames = ["DistilBertModel", "DistilBertForSequenceClassification"]
 
     public static func basePrefix(modelType: String) -> String { "distilbert" }
+    public static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "hidden_dim", heads: .derived("dim / n_heads"))
 
     public static func build(className: String, config: ConfigFile) throws -> any TransformerModel {
         let configuration = try DistilBertConfiguration.load(config)

@@ -9,6 +9,7 @@ public enum GPT2Family: Architecture {
     public static let classNames = ["GPT2Model", "GPT2LMHeadModel"]
 
     public static func basePrefix(modelType: String) -> String { "transformer" }
+    public static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "n_inner", heads: .derived("n_embd / n_head"))
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
         let config = try GPT2Configuration.read(file)

@@ -10,6 +10,7 @@ public enum GPTJFamily: Architecture {
     public static let classNames = ["GPTJModel", "GPTJForCausalLM"]
 
     public static func basePrefix(modelType: String) -> String { "transformer" }
+    public static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "n_inner", heads: .derived("n_embd / n_head"))
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
         let config = try GPTJConfiguration.read(file)

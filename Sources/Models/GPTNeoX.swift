@@ -11,6 +11,7 @@ public enum GPTNeoXFamily: Architecture {
     public static let classNames = ["GPTNeoXModel", "GPTNeoXForCausalLM"]
 
     public static func basePrefix(modelType: String) -> String { "gpt_neox" }
+    public static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "intermediate_size", heads: .hiddenOverHeads)
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
         let config = try GPTNeoXConfiguration.read(file)

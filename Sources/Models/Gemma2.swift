@@ -118,6 +118,7 @@ public enum Gemma2Architecture: Architecture {
     public static let modelTypes = ["gemma2"]
     public static let classNames = ["Gemma2Model", "Gemma2ForCausalLM"]
     public static func basePrefix(modelType: String) -> String { "model" }
+    public static let configSizeKeys: ConfigSizeKeys? = .decoder
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
         try Gemma2Configuration(file: file).spec(file: file).build(className: className, classNames: classNames, config: file)

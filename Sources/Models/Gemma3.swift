@@ -77,6 +77,7 @@ public enum Gemma3TextArchitecture: Architecture {
     public static let modelTypes = ["gemma3_text"]
     public static let classNames = ["Gemma3TextModel", "Gemma3ForCausalLM"]
     public static func basePrefix(modelType: String) -> String { "model" }
+    public static let configSizeKeys: ConfigSizeKeys? = .decoder
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
         try Gemma3TextConfiguration(file: file).spec(file: file).build(className: className, classNames: classNames, config: file)

@@ -199,6 +199,7 @@ extension LlamaFamilyArchitecture {
     public static var modelTypes: [String] { [variant.rawValue] }
     public static var classNames: [String] { [variant.classPrefix + "Model", variant.classPrefix + "ForCausalLM"] }
     public static func basePrefix(modelType: String) -> String { "model" }
+    public static var configSizeKeys: ConfigSizeKeys? { .decoder }
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
         try LlamaConfiguration(file: file).spec(file: file).build(className: className, classNames: classNames, config: file)

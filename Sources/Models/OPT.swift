@@ -8,6 +8,7 @@ public enum OPTFamily: Architecture {
     public static let classNames = ["OPTModel", "OPTForCausalLM"]
 
     public static func basePrefix(modelType: String) -> String { "model" }
+    public static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "ffn_dim", heads: .hiddenOverHeads)
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
         let config = try OPTConfiguration.read(file)

@@ -56,6 +56,7 @@ public enum Olmo2Architecture: Architecture {
     public static let modelTypes = ["olmo2"]
     public static let classNames = ["Olmo2Model", "Olmo2ForCausalLM"]
     public static func basePrefix(modelType: String) -> String { "model" }
+    public static let configSizeKeys: ConfigSizeKeys? = .decoder
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
         try Olmo2Configuration(file: file).spec(file: file).build(className: className, classNames: classNames, config: file)

@@ -10,6 +10,7 @@ public enum Phi3Family: Architecture {
     public static let classNames = ["Phi3Model", "Phi3ForCausalLM"]
 
     public static func basePrefix(modelType: String) -> String { "model" }
+    public static let configSizeKeys: ConfigSizeKeys? = .decoder
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
         let config = try Phi3Configuration.read(file)

@@ -72,6 +72,7 @@ public enum Qwen3Architecture: Architecture {
     public static let modelTypes = ["qwen3"]
     public static let classNames = ["Qwen3Model", "Qwen3ForCausalLM"]
     public static func basePrefix(modelType: String) -> String { "model" }
+    public static let configSizeKeys: ConfigSizeKeys? = .decoder
 
     public static func build(className: String, config file: ConfigFile) throws -> any TransformerModel {
         try Qwen3Configuration(file: file).spec(file: file).build(className: className, classNames: classNames, config: file)

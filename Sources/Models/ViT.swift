@@ -103,6 +103,7 @@ public enum ViTArchitecture: Architecture {
     public static let classNames = ["ViTModel", "ViTForImageClassification"]
 
     public static func basePrefix(modelType: String) -> String { "vit" }
+    public static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "intermediate_size", heads: .hiddenOverHeads)
 
     public static func build(className: String, config: ConfigFile) throws -> any TransformerModel {
         try build(className: className, config: config, parameterNames: [])
