@@ -53,6 +53,11 @@ public enum Architectures {
     /// Every supported `model_type`, sorted (for error messages and help).
     public static var supportedModelTypes: [String] { table.keys.sorted() }
 
+    /// The config keys of the family that builds `modelType`, when it declares them.
+    public static func configSizeKeys(modelType: String) -> ConfigSizeKeys? {
+        table[modelType]?.configSizeKeys
+    }
+
     /// Builds the model a checkpoint describes: the family by `model_type`, the class by
     /// `architectures[0]` and the tensors (`Architecture.className`), then checks its parameter
     /// count. `parameterNames` are the checkpoint's tensor names, empty without weights.

@@ -38,6 +38,8 @@ public struct LlamaConfiguration: RotaryDecoderFamilyConfiguration {
     /// Qwen2: layers from this index on use the window when `layer_types` is absent.
     public var maxWindowLayers: Int
 
+    static let configSizeKeys: ConfigSizeKeys? = .decoder
+
     enum FamilyKeys: String, CodingKey {
         case variant = "model_type"
         case hiddenAct = "hidden_act"
