@@ -7,6 +7,8 @@ public struct Architecture: Sendable {
     /// The prefix of a full model's base-model tensors: a checkpoint without `basePrefix.` tensors
     /// was saved from the base model.
     public let basePrefix: String
+    /// Where the family's `config.json` keeps the sizes a slim changes (`ModelConfiguration.configSizeKeys`).
+    public private(set) var configSizeKeys: ConfigSizeKeys?
     private let builders: [@Sendable (ModelSource) throws -> any TransformerModel]
 
     /// A family whose config is `Config`: each class name with the initializer that builds it from
@@ -14,7 +16,17 @@ public struct Architecture: Sendable {
     init<Config: ModelConfiguration>(_ config: Config.Type, prefix: String, _ classes: KeyValuePairs<String, Builder<Config>>) {
         classNames = classes.map(\.key)
         basePrefix = prefix
+        configSizeKeys = Config.configSizeKeys
         builders = classes.map { _, builder in { source in try builder.make(Config.load(source.file), source) } }
+    }
+
+    /// The same row without config size keys, for a family whose config keeps the sizes a slim
+    /// changes under keys its config type does not name (the routed-experts families: expert and
+    /// shared-expert widths): `--uniform` then slims nothing and says why.
+    func withoutConfigSizeKeys() -> Architecture {
+        var row = self
+        row.configSizeKeys = nil
+        return row
     }
 
     /// How one class is built from its family's config.

@@ -49,15 +49,20 @@ public enum Architectures {
         "olmo2": Architecture(Olmo2Configuration.self, prefix: "model", [
             "Olmo2Model": .init(RotaryDecoderModel.init(_:source:)), "Olmo2ForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]),
         "mixtral": Architecture(LlamaConfiguration.self, prefix: "model", [
-            "MixtralModel": .init(RotaryDecoderModel.init(_:source:)), "MixtralForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]),
+            "MixtralModel": .init(RotaryDecoderModel.init(_:source:)), "MixtralForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]).withoutConfigSizeKeys(),
         "qwen2_moe": Architecture(LlamaConfiguration.self, prefix: "model", [
-            "Qwen2MoeModel": .init(RotaryDecoderModel.init(_:source:)), "Qwen2MoeForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]),
+            "Qwen2MoeModel": .init(RotaryDecoderModel.init(_:source:)), "Qwen2MoeForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]).withoutConfigSizeKeys(),
         "qwen3_moe": Architecture(LlamaConfiguration.self, prefix: "model", [
-            "Qwen3MoeModel": .init(RotaryDecoderModel.init(_:source:)), "Qwen3MoeForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]),
+            "Qwen3MoeModel": .init(RotaryDecoderModel.init(_:source:)), "Qwen3MoeForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]).withoutConfigSizeKeys(),
     ]
 
     /// Every supported `model_type`, sorted (for error messages and help).
     public static var supportedModelTypes: [String] { table.keys.sorted() }
+
+    /// The config keys of the family that builds `modelType`, when it declares them.
+    public static func configSizeKeys(modelType: String) -> ConfigSizeKeys? {
+        table[modelType]?.configSizeKeys
+    }
 
     /// Builds the model a checkpoint describes: the family by `model_type`, the class by
     /// `architectures[0]` and the tensors (`Architecture.className`), then checks its parameter

@@ -55,6 +55,8 @@ public struct BertConfiguration: ModelConfiguration, ClassifierConfiguration {
     public var id2label: [String: String]?
     public var numLabels: Int?
 
+    static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "intermediate_size", heads: .hiddenOverHeads)
+
     enum CodingKeys: String, ConfigurationKeys {
         case modelType = "model_type"
         case vocabularySize = "vocab_size"

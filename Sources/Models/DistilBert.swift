@@ -25,6 +25,8 @@ public struct DistilBertConfiguration: ModelConfiguration, ClassifierConfigurati
     public var id2label: [String: String]?
     public var numLabels: Int?
 
+    static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "hidden_dim", heads: .derived("dim / n_heads"))
+
     enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
         case maxPositionEmbeddings = "max_position_embeddings"

@@ -26,6 +26,8 @@ public struct GPT2Configuration: ModelConfiguration {
     public var addCrossAttention: Bool
     public var tieWordEmbeddings: Bool
 
+    static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "n_inner", heads: .derived("n_embd / n_head"))
+
     enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
         case positionCount = "n_positions"

@@ -23,6 +23,8 @@ public struct GPTJConfiguration: ModelConfiguration {
     public var layerNormEpsilon: Double
     public var tieWordEmbeddings: Bool
 
+    static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "n_inner", heads: .derived("n_embd / n_head"))
+
     enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
         case positionCount = "n_positions"

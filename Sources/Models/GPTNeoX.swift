@@ -27,6 +27,8 @@ public struct GPTNeoXConfiguration: ModelConfiguration {
     public var attentionBias: Bool
     public var tieWordEmbeddings: Bool
 
+    static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "intermediate_size", heads: .hiddenOverHeads)
+
     enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
         case hiddenSize = "hidden_size"

@@ -85,6 +85,8 @@ public struct Gemma2Configuration: RotaryDecoderFamilyConfiguration {
     /// `rope_parameters` (transformers 5).
     public var ropeParameters: RopeParameters?
 
+    static let configSizeKeys: ConfigSizeKeys? = .decoder
+
     enum FamilyKeys: String, CodingKey {
         case ropeParameters = "rope_parameters"
     }

@@ -24,6 +24,8 @@ public struct Gemma3TextConfiguration: RotaryDecoderFamilyConfiguration {
     /// Legacy `sliding_window_pattern`: every n-th layer is global when `layer_types` is absent (default 6).
     public var slidingWindowPattern: Int
 
+    static let configSizeKeys: ConfigSizeKeys? = .decoder
+
     enum FamilyKeys: String, CodingKey {
         case ropeParameters = "rope_parameters"
         case ropeLocalBaseFreq = "rope_local_base_freq"

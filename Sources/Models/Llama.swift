@@ -65,6 +65,8 @@ public struct LlamaConfiguration: RotaryDecoderFamilyConfiguration {
     /// The routed experts of the MoE families (nil for the dense ones).
     public var experts: ExpertsConfiguration?
 
+    static let configSizeKeys: ConfigSizeKeys? = .decoder
+
     enum FamilyKeys: String, CodingKey {
         case variant = "model_type"
         case hiddenAct = "hidden_act"

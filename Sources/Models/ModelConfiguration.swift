@@ -26,6 +26,9 @@ protocol ModelConfiguration: Decodable, Sendable {
     static var keyValueHeadCountKey: CodingKeys { get }
     /// The key of `declaredHeadSize` (`head_dim`); a family without one names `hiddenSize`.
     static var headSizeKey: CodingKeys { get }
+    /// The `config.json` keys that hold the sizes a slim changes, so `slim --uniform` can write
+    /// them; nil (the default) when slimtrace does not know them.
+    static var configSizeKeys: ConfigSizeKeys? { get }
     /// The family's own checks, made after the common ones.
     func validate(in file: ConfigFile) throws
 }
@@ -44,6 +47,8 @@ extension ModelConfiguration {
     var declaredHeadSize: Int? { nil }
     static var keyValueHeadCountKey: CodingKeys { .headCount }
     static var headSizeKey: CodingKeys { .hiddenSize }
+    /// Unknown: a uniform slim writes no Hugging Face config for the family.
+    static var configSizeKeys: ConfigSizeKeys? { nil }
     func validate(in file: ConfigFile) throws {}
 
     /// The width of one attention head: `head_dim`, else `hiddenSize / headCount`.

@@ -25,6 +25,8 @@ public struct OPTConfiguration: ModelConfiguration {
     public var layerNormElementwiseAffine: Bool
     public var tieWordEmbeddings: Bool
 
+    static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "ffn_dim", heads: .hiddenOverHeads)
+
     enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
         case hiddenSize = "hidden_size"

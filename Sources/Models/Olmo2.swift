@@ -10,6 +10,8 @@ public struct Olmo2Configuration: RotaryDecoderFamilyConfiguration {
     /// `rope_parameters` (transformers 5).
     public var ropeParameters: RopeParameters?
 
+    static let configSizeKeys: ConfigSizeKeys? = .decoder
+
     enum FamilyKeys: String, CodingKey {
         case hiddenAct = "hidden_act"
         case ropeParameters = "rope_parameters"

@@ -25,6 +25,8 @@ public struct Phi3Configuration: ModelConfiguration {
     public var slidingWindow: Int?
     public var tieWordEmbeddings: Bool
 
+    static let configSizeKeys: ConfigSizeKeys? = .decoder
+
     enum CodingKeys: String, ConfigurationKeys {
         case vocabularySize = "vocab_size"
         case hiddenSize = "hidden_size"

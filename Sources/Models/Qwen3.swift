@@ -16,6 +16,8 @@ public struct Qwen3Configuration: RotaryDecoderFamilyConfiguration {
     /// Layers from this index on use the window when `layer_types` is absent (default 28).
     public var maxWindowLayers: Int
 
+    static let configSizeKeys: ConfigSizeKeys? = .decoder
+
     enum FamilyKeys: String, CodingKey {
         case hiddenAct = "hidden_act"
         case ropeParameters = "rope_parameters"

@@ -28,6 +28,8 @@ public struct ViTConfiguration: ModelConfiguration, ClassifierConfiguration, Equ
     public var id2label: [String: String]?
     public var numLabels: Int?
 
+    static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "intermediate_size", heads: .hiddenOverHeads)
+
     enum CodingKeys: String, ConfigurationKeys {
         case hiddenSize = "hidden_size"
         case layerCount = "num_hidden_layers"

@@ -37,9 +37,8 @@ public struct CheckpointSlimmer {
     @discardableResult
     public func slim(to output: OutputPath) throws -> SlimReport {
         try options.validate()
-        let model = try checkpoint.loadModel()
-        var report = try ModelSlimmer(options: options).slim(model)
-        report.source = checkpoint.directory.path
+        let (model, slimmed) = try slimModel()
+        var report = slimmed
         report.output = output.path
         if report.nothingToSlim { report.summary += "; wrote an unchanged copy" }
         try SlimmedCheckpointWriter.write(model: model, report: report, source: checkpoint, to: output)
@@ -48,9 +47,16 @@ public struct CheckpointSlimmer {
 
     /// Slims in memory and reports what would change, writing nothing.
     public func dryRun() throws -> SlimReport {
+        try slimModel().report
+    }
+
+    /// Loads and slims the model; the report names the source and says whether Hugging Face loads the result.
+    private func slimModel() throws -> (model: any TransformerModel, report: SlimReport) {
         let model = try checkpoint.loadModel()
-        var report = try ModelSlimmer(options: options).slim(model)
+        let keys = Architectures.configSizeKeys(modelType: checkpoint.config.modelType)
+        var report = try ModelSlimmer(options: options, sizeKeys: keys).slim(model)
         report.source = checkpoint.directory.path
-        return report
+        report.huggingFace = try HuggingFaceConfig.form(of: model, report: report, keys: keys, source: checkpoint.config)
+        return (model, report)
     }
 }

@@ -19,12 +19,45 @@ import Tracer
 ///   `k_norm` over the whole projection) keeps its heads: removing zero heads would change the
 ///   mean square every remaining head is divided by, and no exact compensation fits the config.
 ///
+/// `--uniform` (`UniformSlim`) removes fewer: the same number of groups in every layer, the
+/// lowest-index zero groups of each.
+///
 /// The head geometry (heads, key/value heads, head size) comes from the finding, which read it
 /// from the traced attention matmuls; without it the block is skipped.
 enum HeadSlim {
+    /// One head's (or key/value head's) channels in one projection's weight.
+    typealias Part = (projection: Projection, channels: Range<Int>)
+
+    /// What one attention block can lose: its geometry, where each head's channels are, and the
+    /// whole key/value groups that could go, lowest index first.
+    struct Plan {
+        let modules: [String]
+        let qkv: [Projection]
+        let output: Projection
+        let heads: Int
+        let keyValueHeads: Int
+        let size: Int
+        let query: [Part]
+        let key: [Part]
+        let value: [Part]
+        /// The all-zero groups a per-layer slim removes (every one, but never the last group left).
+        let removable: [Int]
+
+        var group: Int { heads / keyValueHeads }
+    }
+
+    /// Slims the block as far as it goes on its own.
     static func apply(_ finding: AttentionFinding, in model: Module, trace: TraceSearcher) throws -> SlimOutcome {
+        switch try plan(finding, in: model, trace: trace) {
+        case let .ready(plan): try apply(plan, groups: plan.removable.count)
+        case let .skipped(finding): .skipped(finding)
+        }
+    }
+
+    /// The groups the block can lose, or why it is left alone.
+    static func plan(_ finding: AttentionFinding, in model: Module, trace: TraceSearcher) throws -> Planned<Plan> {
         let modules = finding.qkv + finding.ffn
-        func skip(_ reason: String) -> SlimOutcome {
+        func skip(_ reason: String) -> Planned<Plan> {
             .skipped(SkippedFinding(kind: .heads, modules: modules, reason: reason))
         }
         guard let heads = finding.numHeads, let keyValueHeads = finding.numKVHeads, let size = finding.headSize,
@@ -45,9 +78,7 @@ enum HeadSlim {
         }
 
         // Each query head's channels, and each key/value head's key and value channels, in their weights.
-        let query: [(projection: Projection, channels: Range<Int>)]
-        let key: [(projection: Projection, channels: Range<Int>)]
-        let value: [(projection: Projection, channels: Range<Int>)]
+        let query: [Part], key: [Part], value: [Part]
         switch qkv.count {
         case 1:
             guard let layout = finding.qkvLayout else { return skip("fused \(qkv[0].path) has a q/k/v layout slimtrace does not know") }
@@ -60,7 +91,7 @@ enum HeadSlim {
             for (projection, width) in zip(qkv, [queryWidth, keyValueWidth, keyValueWidth]) where projection.outFeatures != width {
                 return skip("\(projection.path) has \(projection.outFeatures) output channels, expected \(width)")
             }
-            func each(_ count: Int, of projection: Projection) -> [(projection: Projection, channels: Range<Int>)] {
+            func each(_ count: Int, of projection: Projection) -> [Part] {
                 (0..<count).map { (projection, ($0 * size)..<(($0 + 1) * size)) }
             }
             (query, key, value) = (each(heads, of: qkv[0]), each(keyValueHeads, of: qkv[1]), each(keyValueHeads, of: qkv[2]))
@@ -71,7 +102,7 @@ enum HeadSlim {
         for projection in qkv where zeroFlags[ObjectIdentifier(projection.weight)] == nil {
             zeroFlags[ObjectIdentifier(projection.weight)] = try projection.zeroOutputChannels()
         }
-        func zero(_ part: (projection: Projection, channels: Range<Int>)) -> Bool {
+        func zero(_ part: Part) -> Bool {
             zeroFlags[ObjectIdentifier(part.projection.weight)]![part.channels].allSatisfy { $0 }
         }
         let outputZero = try output.zeroInputChannels()
@@ -91,6 +122,15 @@ enum HeadSlim {
             if group == 1 { return skip("\(zeroQueries) head(s) zero in q and the output projection, but not in k and v") }
             return skip("\(zeroQueries) zero query head(s), but no whole key/value group (a key/value head and its \(group) query heads) is zero")
         }
+        return .ready(Plan(modules: modules, qkv: qkv, output: output, heads: heads, keyValueHeads: keyValueHeads, size: size,
+                           query: query, key: key, value: value, removable: removedGroups))
+    }
+
+    /// Removes the first `groups` of the plan's removable key/value groups and their query heads.
+    static func apply(_ plan: Plan, groups: Int) throws -> SlimOutcome {
+        let (heads, keyValueHeads, size, group) = (plan.heads, plan.keyValueHeads, plan.size, plan.group)
+        let (qkv, output, query, key, value) = (plan.qkv, plan.output, plan.query, plan.key, plan.value)
+        let removedGroups = Array(plan.removable.prefix(groups))
         let removedGroupSet = Set(removedGroups)
         let keptGroups = (0..<keyValueHeads).filter { !removedGroupSet.contains($0) }
         let keptHeads = keptGroups.flatMap { ($0 * group)..<(($0 + 1) * group) }
@@ -110,11 +150,11 @@ enum HeadSlim {
         let tensors = SlimEdit.apply(replacements, names: SlimEdit.parameterNames(qkv + [output]))
         let grouped = keyValueHeads != heads
         return .slimmed(SlimChange(
-            kind: .heads, layer: SlimEdit.layerKey(of: modules), modules: modules,
+            kind: .heads, layer: SlimEdit.layerKey(of: plan.modules), modules: plan.modules,
             before: heads, after: keptHeads.count, removed: removedHeads,
             keyValueHeadsBefore: grouped ? keyValueHeads : nil, keyValueHeadsAfter: grouped ? keptGroups.count : nil,
             removedKeyValueHeads: grouped ? removedGroups : nil,
-            tensors: tensors, parametersRemoved: tensors.reduce(0) { $0 + $1.removedElements }, flopsSaved: 0))
+            headSize: size, tensors: tensors, parametersRemoved: tensors.reduce(0) { $0 + $1.removedElements }, flopsSaved: 0))
     }
 
     /// The first norm that reads a q/k/v projection's output (through reshapes and transposes)

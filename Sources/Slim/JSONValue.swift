@@ -67,3 +67,18 @@ public indirect enum JSONValue: Equatable, Sendable, Decodable {
         }
     }
 }
+
+extension JSONValue {
+    /// An object's `entries` with `key` set to `value`: in place when the key is there, else before
+    /// the first key that sorts after it (Hugging Face saves a config's keys sorted).
+    static func setting(_ key: String, to value: JSONValue,
+                        in entries: [(key: String, value: JSONValue)]) -> [(key: String, value: JSONValue)] {
+        var entries = entries
+        if let index = entries.firstIndex(where: { $0.key == key }) {
+            entries[index].value = value
+        } else {
+            entries.insert((key, value), at: entries.firstIndex { $0.key > key } ?? entries.endIndex)
+        }
+        return entries
+    }
+}

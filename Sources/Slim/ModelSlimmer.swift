@@ -12,9 +12,13 @@ import Tensor
 /// slimmed completely or not at all.
 public struct ModelSlimmer {
     public var options: SlimOptions
+    /// Where the model's config keeps its sizes: `--uniform` slims only what they can say
+    /// (nil: unknown, so a uniform slim slims nothing).
+    public var sizeKeys: ConfigSizeKeys?
 
-    public init(options: SlimOptions = SlimOptions()) {
+    public init(options: SlimOptions = SlimOptions(), sizeKeys: ConfigSizeKeys? = nil) {
         self.options = options
+        self.sizeKeys = sizeKeys
     }
 
     /// Slims `model` in place and reports what changed. A model with nothing zeroed is left as it
@@ -56,15 +60,37 @@ public struct ModelSlimmer {
                 skipped.append(finding)
             }
         }
-        if options.channels {
-            for finding in Linear2LinearSearcher(trace: trace).searchWithRoutedExperts(explain: true) {
-                record(finding.experts == nil ? try ChannelSlim.apply(finding, in: model, round: options.round)
-                                              : try ExpertChannelSlim.apply(finding, in: model, round: options.round))
+        var notes: [String] = []
+        if options.uniform, sizeKeys == nil, options.channels || options.heads {
+            notes.append("--uniform: slimtrace does not know which config keys hold this family's sizes; nothing slimmed")
+        }
+        if options.channels, !options.uniform || sizeKeys != nil {
+            let findings = Linear2LinearSearcher(trace: trace).searchWithRoutedExperts(explain: true)
+            if options.uniform {
+                let (experts, pairs) = (findings.filter { $0.experts != nil }, findings.filter { $0.experts == nil })
+                try UniformSlim.channels(pairs, in: model, round: options.round).forEach(record)
+                for finding in experts {
+                    record(.skipped(SkippedFinding(kind: .channels, modules: [finding.rootLinear] + finding.targetFrontierLinears,
+                                                   reason: "--uniform does not slim routed experts yet; slim without --uniform")))
+                }
+            } else {
+                for finding in findings {
+                    record(finding.experts == nil ? try ChannelSlim.apply(finding, in: model, round: options.round)
+                                                  : try ExpertChannelSlim.apply(finding, in: model, round: options.round))
+                }
             }
         }
         if options.heads {
-            for finding in SelfMHASearcher(trace: trace).search() {
-                record(try HeadSlim.apply(finding, in: model, trace: trace))
+            let findings = SelfMHASearcher(trace: trace).search()
+            switch (options.uniform, sizeKeys?.heads) {
+            case (false, _):
+                for finding in findings { record(try HeadSlim.apply(finding, in: model, trace: trace)) }
+            case (true, .explicit?):
+                try UniformSlim.heads(findings, in: model, trace: trace).forEach(record)
+            case let (true, .derived(rule)?):
+                notes.append("--uniform: heads left as they are: the config derives the head size (\(rule)), so it cannot say fewer heads")
+            case (true, nil):
+                break
             }
         }
 
@@ -81,10 +107,10 @@ public struct ModelSlimmer {
             : "slimmed \(changes.filter { $0.kind == .channels }.count) channel pair(s) and \(changes.filter { $0.kind == .heads }.count) attention block(s): "
                 + "\(parametersBefore - parametersAfter) of \(parametersBefore) parameters removed, max abs diff \(difference)"
         return SlimReport(
-            model: model.typeName, source: nil, output: nil, round: options.round,
-            inputShape: inputs.entries.first?.tensor.shape ?? [], changes: changes, skipped: skipped,
+            model: model.typeName, source: nil, output: nil, round: options.round, uniform: options.uniform,
+            inputShape: inputs.entries.first?.tensor.shape ?? [], changes: changes, skipped: skipped, notes: notes,
             parametersBefore: parametersBefore, parametersAfter: parametersAfter, flopsSaved: flops,
-            maxAbsDiff: difference, tolerance: options.tolerance, nothingToSlim: changes.isEmpty, summary: summary)
+            maxAbsDiff: difference, tolerance: options.tolerance, nothingToSlim: changes.isEmpty, summary: summary, huggingFace: nil)
     }
 
     /// Every parameter once (tied ones under their first name).

@@ -26,6 +26,8 @@ public struct SlimChange: Codable, Equatable, Sendable {
     public var removedKeyValueHeads: [Int]?
     /// All-zero channels found before rounding (channels only).
     public var zeroChannels: Int?
+    /// Channels per head (heads only).
+    public var headSize: Int?
     /// Every parameter whose shape changed.
     public var tensors: [TensorShapeChange]
     /// Parameter elements removed.
@@ -39,6 +41,7 @@ public struct SlimChange: Codable, Equatable, Sendable {
         case keyValueHeadsAfter = "kv_heads_after"
         case removedKeyValueHeads = "removed_kv_heads"
         case zeroChannels = "zero_channels"
+        case headSize = "head_size"
         case tensors
         case parametersRemoved = "parameters_removed"
         case flopsSaved = "flops_saved"
@@ -68,5 +71,11 @@ public struct SkippedFinding: Codable, Equatable, Sendable {
 /// What slimming one finding did.
 enum SlimOutcome {
     case slimmed(SlimChange)
+    case skipped(SkippedFinding)
+}
+
+/// What slimming one finding could do, worked out before doing it: a plan, or why it is left alone.
+enum Planned<Plan> {
+    case ready(Plan)
     case skipped(SkippedFinding)
 }

@@ -16,12 +16,14 @@ import Searchers
 /// }
 /// ```
 ///
+/// When the slim rewrote the config's own sizes (`HuggingFaceForm`), `original_config` holds the
+/// values they had (`{"intermediate_size": 128}`; null for a key that was absent).
 /// Re-slimming a slimmed checkpoint records the earlier section under `previous`.
 /// Grouped-query attention adds `num_key_value_heads` and `removed_key_value_heads`. When a layer
 /// has two changes of one kind (two channel pairs), the second is recorded under its modules'
 /// common parent instead (`model.layers.0.mlp`).
 enum SlimConfigSection {
-    static func make(_ report: SlimReport) -> JSONValue {
+    static func make(_ report: SlimReport, originalConfig: [(key: String, value: JSONValue)] = []) -> JSONValue {
         var layers: [(key: String, entries: [(key: String, value: JSONValue)])] = []
         for change in report.changes {
             var key = change.layer
@@ -48,6 +50,6 @@ enum SlimConfigSection {
             ("layers", .object(layers.map { ($0.key, JSONValue.object($0.entries)) })),
             ("round", .number(Double(report.round))),
             ("max_abs_diff", .number(Double(report.maxAbsDiff))),
-        ])
+        ] + (originalConfig.isEmpty ? [] : [("original_config", .object(originalConfig))]))
     }
 }

@@ -34,4 +34,10 @@ enum SlimEdit {
         guard let last = parts.lastIndex(where: { !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return common }
         return parts[...last].joined(separator: ".")
     }
+
+    /// Whether a layer key names a layer of the stack (has a layer number: `model.layers.0`), not
+    /// a module outside it (`classifier`).
+    static func isInLayerStack(_ layer: String) -> Bool {
+        layer.split(separator: ".").contains { $0.allSatisfy(\.isNumber) }
+    }
 }

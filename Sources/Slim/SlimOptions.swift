@@ -10,6 +10,9 @@ public struct SlimOptions: Sendable {
     public var channels: Bool
     /// Slim the attention heads.
     public var heads: Bool
+    /// Remove the same amount from every layer, and only what the family's config can say
+    /// (`UniformSlim`), so that Hugging Face loads the result.
+    public var uniform: Bool
     /// The largest max-abs difference allowed between the original and the slimmed model's
     /// outputs on the verification input; above it the slim fails and nothing is written
     /// (negative: every verification fails).
@@ -18,11 +21,12 @@ public struct SlimOptions: Sendable {
     /// placeholder (ones of its default input shape, `[1, 16]` token ids).
     public var inputs: ModelInputs?
 
-    public init(round: Int = 32, channels: Bool = true, heads: Bool = true, tolerance: Float = 1e-5,
+    public init(round: Int = 32, channels: Bool = true, heads: Bool = true, uniform: Bool = false, tolerance: Float = 1e-5,
                 inputs: ModelInputs? = nil) {
         self.round = round
         self.channels = channels
         self.heads = heads
+        self.uniform = uniform
         self.tolerance = tolerance
         self.inputs = inputs
     }

@@ -10,12 +10,16 @@ public struct SlimReport: Codable, Equatable, Sendable {
     public var output: String?
     /// The channel rounding used.
     public var round: Int
+    /// True for a uniform slim (`--uniform`: the same amount from every layer).
+    public var uniform: Bool
     /// Shape of the verification input (the primary input).
     public var inputShape: [Int]
     /// Each structure changed, in the order slimmed (channel pairs in execution order, then heads).
     public var changes: [SlimChange]
     /// Findings left alone, with the reason.
     public var skipped: [SkippedFinding]
+    /// What a uniform slim left because the family's config cannot say it, one line each.
+    public var notes: [String]
     /// Parameter elements before and after (a tied parameter counts once).
     public var parametersBefore: Int
     public var parametersAfter: Int
@@ -29,14 +33,16 @@ public struct SlimReport: Codable, Equatable, Sendable {
     public var nothingToSlim: Bool
     /// One line saying what happened.
     public var summary: String
+    /// Whether Hugging Face transformers loads the result (known when slimmed from a checkpoint).
+    public var huggingFace: HuggingFaceForm?
 
     /// Parameter elements removed.
     public var parametersRemoved: Int { parametersBefore - parametersAfter }
 
     enum CodingKeys: String, CodingKey {
-        case model, source, output, round
+        case model, source, output, round, uniform
         case inputShape = "input_shape"
-        case changes, skipped
+        case changes, skipped, notes
         case parametersBefore = "parameters_before"
         case parametersAfter = "parameters_after"
         case flopsSaved = "flops_saved"
@@ -44,5 +50,6 @@ public struct SlimReport: Codable, Equatable, Sendable {
         case tolerance
         case nothingToSlim = "nothing_to_slim"
         case summary
+        case huggingFace = "hugging_face"
     }
 }

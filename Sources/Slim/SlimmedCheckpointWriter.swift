@@ -6,7 +6,8 @@ import Tensor
 
 /// What a slimmed checkpoint holds, handed to Formats' `CheckpointWriter`: every tensor the
 /// source checkpoint holds, under the same names, in the same order and dtype, slimmed ones
-/// narrower; the source's `config.json` plus the `slimtrace` section; the source's metadata.
+/// narrower; the source's `config.json` plus the `slimtrace` section (and the new sizes when
+/// Hugging Face loads the result); the source's metadata.
 enum SlimmedCheckpointWriter {
     /// Writes the checkpoint into the claimed folder `output` (through its temporary sibling),
     /// the source's tokenizer and generation files beside it.
@@ -31,24 +32,20 @@ enum SlimmedCheckpointWriter {
         }
     }
 
-    /// The source config with the `slimtrace` section set (keys sorted, as Hugging Face saves them).
-    /// Slimming an already slimmed checkpoint keeps the earlier section under `previous` (its
-    /// indices count the channels and heads of the checkpoint it slimmed).
+    /// The source config with the `slimtrace` section set (keys sorted, as Hugging Face saves them)
+    /// and, when Hugging Face loads the result, the new sizes in the family's keys (the section
+    /// keeps their old values under `original_config`). Slimming an already slimmed checkpoint
+    /// keeps the earlier section under `previous` (its indices count the channels and heads of the
+    /// checkpoint it slimmed).
     static func config(source: Checkpoint, report: SlimReport) throws -> String {
-        let original: JSONValue
-        do { original = try JSONDecoder().decode(JSONValue.self, from: source.config.data) } catch {
-            throw SlimError.writeFailed(path: source.config.url.path, detail: "cannot re-read the config: \(error.localizedDescription)")
-        }
-        guard case var .object(entries) = original else {
-            throw SlimError.writeFailed(path: source.config.url.path, detail: "the config is not a JSON object")
-        }
-        var section = SlimConfigSection.make(report)
+        let entries = try HuggingFaceConfig.entries(of: source.config)
+        let settings = report.huggingFace.flatMap { $0.loads ? $0.settings : nil } ?? []
+        let original = settings.map { setting in (key: setting.key, value: entries.first { $0.key == setting.key }?.value ?? .null) }
+        var section = SlimConfigSection.make(report, originalConfig: original)
         if let previous = entries.first(where: { $0.key == "slimtrace" })?.value, case let .object(fields) = section {
             section = .object(fields + [("previous", previous)])
         }
-        entries.removeAll { $0.key == "slimtrace" }
-        let position = entries.firstIndex { $0.key > "slimtrace" } ?? entries.endIndex
-        entries.insert(("slimtrace", section), at: position)
-        return JSONValue.object(entries).rendered(indent: 2, compactNumberArrays: true)
+        let configured = JSONValue.setting("slimtrace", to: section, in: HuggingFaceConfig.applying(settings, to: entries))
+        return JSONValue.object(configured).rendered(indent: 2, compactNumberArrays: true)
     }
 }

@@ -6,7 +6,7 @@ import Slim
 /// the findings left alone, and a total line.
 extension SlimReport {
     public func table(showTensors: Bool = true) -> String {
-        var lines = ["slim \(model)" + (source.map { " from \($0)" } ?? "") + " (round \(round), verification input \(inputShape))"]
+        var lines = ["slim \(model)" + (source.map { " from \($0)" } ?? "") + " (round \(round)\(uniform ? ", uniform" : ""), verification input \(inputShape))"]
         if changes.isEmpty {
             lines.append(summary)
         } else {
@@ -38,6 +38,7 @@ extension SlimReport {
                 lines.append("  \(finding.kind.rawValue) \(finding.modules.joined(separator: ", ")): \(finding.reason)")
             }
         }
+        if !notes.isEmpty { lines += [""] + notes }
         lines.append("")
         let percent = parametersBefore > 0 ? Double(parametersRemoved) / Double(parametersBefore) * 100 : 0
         lines.append("parameters \(TextTable.grouped(parametersBefore)) -> \(TextTable.grouped(parametersAfter))"
@@ -45,6 +46,7 @@ extension SlimReport {
             + " FLOPs saved on the verification input \(TextTable.grouped(flopsSaved));"
             + " max abs diff \(maxAbsDiff) (allowed \(tolerance))")
         if let output { lines.append("wrote \(output)") }
+        if let huggingFace { lines.append(huggingFace.runtimes(uniform: uniform)) }
         return lines.joined(separator: "\n")
     }
 

@@ -19,12 +19,19 @@ extension Slimtrace {
             or the first batch of --inputs or of the texts of --text/--text-file): if the outputs \
             differ by more than --tolerance, slim fails and nothing is written. The new folder holds \
             model.safetensors and config.json with a "slimtrace" section recording per layer what \
-            changed; slimtrace loads it like any checkpoint.
+            changed; slimtrace loads it like any checkpoint. The report says which runtimes load it: \
+            Hugging Face transformers only when every layer has the same sizes and the family's config \
+            can say them (then config.json holds them).
+
+            --uniform removes the same number of channels (and whole key/value groups) from every layer, \
+            the most every layer can lose, and only what the family's config can say (BERT's head size is \
+            hidden_size / num_attention_heads, so its heads stay), so that from_pretrained loads the result.
 
             Examples:
               slimtrace slim path/to/pruned-bert --output bert-slim
               slimtrace slim path/to/pruned-llama --output llama-slim --only mha --format json
               slimtrace slim path/to/pruned-bert --output bert-slim --text "Slimming keeps the outputs."
+              slimtrace slim path/to/pruned-llama --output llama-hf --uniform
             """
         )
 
@@ -38,6 +45,9 @@ extension Slimtrace {
 
         @Option(name: .long, help: ArgumentHelp("Slim only feed-forward channels (ffn) or only attention heads (mha).", valueName: "ffn|mha"))
         public var only: Part?
+
+        @Flag(name: .long, help: "Remove the same amount from every layer, as the family's config can say it, so Hugging Face loads the result.")
+        public var uniform = false
 
         @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Largest max-abs output difference accepted between the original and the slimmed model.", valueName: "max-abs"))
         public var tolerance: Float = 1e-5
@@ -60,7 +70,8 @@ extension Slimtrace {
             let destination = try output.claim(reading: [checkpoint.model] + input.files)
             let loaded = try checkpoint.load(.real)
             let (batch, _) = try input.firstBatch(for: loaded)
-            let options = SlimOptions(round: round, channels: only != .mha, heads: only != .ffn, tolerance: tolerance, inputs: batch)
+            let options = SlimOptions(round: round, channels: only != .mha, heads: only != .ffn, uniform: uniform,
+                                      tolerance: tolerance, inputs: batch)
             let result = try CheckpointSlimmer(directory: checkpoint.url, options: options).slim(to: destination)
             try OutputDestination.standardOutput.write(report.format == .json ? try JSONOutput.string(result) : result.table())
         }

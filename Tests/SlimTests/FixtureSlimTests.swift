@@ -145,10 +145,7 @@ import TestFixtures
         let output = SlimTestSupport.temporaryFolder("bert-strict")
         defer { try? FileManager.default.removeItem(at: output) }
         try CheckpointSlimmer(directory: Fixtures.model("bert-pruned")).slim(to: output)
-        let configURL = output.appendingPathComponent("config.json")
-        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as? [String: Any])
-        config["slimtrace"] = nil
-        try JSONSerialization.data(withJSONObject: config).write(to: configURL)
+        try SlimTestSupport.removeSlimtraceSection(output)
         #expect { try Checkpoint(directory: output).loadModel() } throws: { error in
             guard case .shapeMismatch = error as? ModelError else { return false }
             return true

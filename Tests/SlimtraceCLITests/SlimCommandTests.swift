@@ -34,6 +34,16 @@ import TestFixtures
         #expect(heads == [64, 64], "--only ffn leaves the heads")
     }
 
+    @Test func uniformWritesTheSizesIntoTheFamilysOwnConfigKeys() throws {
+        let scratch = try ScratchFolder()
+        let output = scratch.file("uniform")
+        #expect(execute(["slim", fixturePath("opt-pruned"), "--output", output.path, "--uniform"]).status == 0)
+        let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("config.json"))) as? [String: Any])
+        #expect(config["ffn_dim"] as? Int == 64)
+        #expect(config["num_attention_heads"] as? Int == 4, "OPT's head size is hidden_size / num_attention_heads: its heads stay")
+        #expect(try Checkpoint(directory: output).tensor(named: "model.decoder.layers.1.fc1.weight").shape == [64, 64])
+    }
+
     @Test(arguments: [(["--round", "0"], "--round"), (["--tolerance", "-1"], "--tolerance"), (["--only", "all"], "--only")])
     func badSlimArgumentsAreOneErrorLine(_ extra: [String], _ fragment: String) throws {
         let scratch = try ScratchFolder()
