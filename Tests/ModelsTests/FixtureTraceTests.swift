@@ -5,7 +5,7 @@ import Testing
 import TestFixtures
 import Tracer
 
-/// Tracing every fixture checkpoint: one `linear` node per Linear/Conv1D call, scoped to that
+/// Tracing every fixture checkpoint: one `linear` node per Linear/Conv1D call (or FalconLinear, a Linear under Falcon's name), scoped to that
 /// module, and the same graph whether the weights are real or meta.
 @Suite struct FixtureTraceTests {
     static let cases = Fixtures.searchCases + Fixtures.prunedCases
@@ -17,8 +17,8 @@ import Tracer
         let model = try Architectures.build(config: checkpoint.config, parameterNames: checkpoint.tensorNames)
         let linearModules = model.namedModules().filter { $0.module is Linear || $0.module is Conv1D }.map(\.path)
         let linearNodes = graph.nodes.filter { $0.op == .linear }
-        #expect(linearNodes.allSatisfy { ["Linear", "Conv1D"].contains($0.scope?.typeName ?? "") },
-                "\(name): a linear op ran outside a Linear/Conv1D module")
+        #expect(linearNodes.allSatisfy { ["Linear", "FalconLinear", "Conv1D"].contains($0.scope?.typeName ?? "") },
+                "\(name): a linear op ran outside a Linear/FalconLinear/Conv1D module")
         let calledPaths = linearNodes.compactMap { $0.scope?.path }
         #expect(calledPaths.count == Set(calledPaths).count, "\(name): a linear module ran twice")
         #expect(Set(calledPaths) == Set(linearModules), "\(name): linear modules never called: \(Set(linearModules).subtracting(calledPaths))")

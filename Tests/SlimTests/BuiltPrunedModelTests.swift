@@ -251,4 +251,32 @@ import TestFixtures
         print("gpt_neox (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
         #expect(difference <= 1e-5)
     }
+
+    @Test func falconCutsWholeKeyValueGroupsInsideItsGroupedQueryKeyValueAndFeedForwardChannels() throws {
+        // falcon: query_key_value [128, 64] = per key/value group g, rows 64g..<64g+64 holding [q 2×16 | k 16 | v 16].
+        let pruned = try SlimTestSupport.prunedCopy(of: "falcon") { tensors in
+            for layer in 0..<2 {
+                let prefix = "transformer.h.\(layer)."
+                // Group 1: query heads 2 and 3 and key/value head 1.
+                SlimTestSupport.zeroRows(&tensors[prefix + "self_attention.query_key_value.weight"]!, Array(64..<128))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "self_attention.dense.weight"]!, SlimTestSupport.headChannels([2, 3], size: 16))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "mlp.dense_4h_to_h.weight"]!, Array(0..<128))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "falcon")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shapes = try SlimTestSupport.shapes(output)
+        for layer in 0..<2 {
+            let prefix = "transformer.h.\(layer)."
+            #expect(shapes[prefix + "self_attention.query_key_value.weight"] == [64, 64])
+            #expect(shapes[prefix + "self_attention.dense.weight"] == [64, 32])
+            #expect(shapes[prefix + "mlp.dense_h_to_4h.weight"] == [128, 64])
+            #expect(shapes[prefix + "mlp.dense_4h_to_h.weight"] == [64, 128])
+        }
+        #expect(report.changes.filter { $0.kind == .heads }.allSatisfy { $0.removed == [2, 3] && $0.removedKeyValueHeads == [1] })
+        #expect(report.parametersBefore - report.parametersAfter == 2 * (64 * 64 + 64 * 32 + 128 * 64 + 64 * 128))
+        print("falcon (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
 }
