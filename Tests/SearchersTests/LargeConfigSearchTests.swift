@@ -49,6 +49,11 @@ import Testing
           "num_kv_heads": 8, "num_hidden_layers": 60, "new_decoder_architecture": true, "parallel_attn": true,
           "alibi": false, "bias": false, "vocab_size": 65024, "layer_norm_epsilon": 1e-05}
          """, 60, 128, 8, 64, .grouped, ("transformer.h.0.mlp.dense_4h_to_h", "transformer.h.0.mlp.dense_h_to_4h")),
+        // BLOOM-7B1: ALiBi, query_key_value per head.
+        ("""
+         {"architectures": ["BloomForCausalLM"], "model_type": "bloom", "hidden_size": 4096, "n_head": 32, "n_layer": 30,
+          "vocab_size": 250880, "layer_norm_epsilon": 1e-05, "apply_residual_connection_post_layernorm": false}
+         """, 30, 32, 32, 128, .grouped, ("transformer.h.0.mlp.dense_4h_to_h", "transformer.h.0.mlp.dense_h_to_4h")),
     ]
 
     @Test(arguments: fusedConfigs.indices)

@@ -279,4 +279,33 @@ import TestFixtures
         print("falcon (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
         #expect(difference <= 1e-5)
     }
+
+    @Test func bloomSlimsFeedForwardChannelsAndKeepsHeadsBecauseALiBiSlopesFollowTheHeadIndex() throws {
+        // bloom: query_key_value [192, 64] = per head h, rows 48h..<48h+48 holding [q, k, v]; dense_4h_to_h [64, 256].
+        let pruned = try SlimTestSupport.prunedCopy(of: "bloom") { tensors in
+            for layer in 0..<2 {
+                let prefix = "transformer.h.\(layer)."
+                SlimTestSupport.zeroRows(&tensors[prefix + "self_attention.query_key_value.weight"]!, Array(144..<192))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "self_attention.dense.weight"]!, SlimTestSupport.headChannels([3], size: 16))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "mlp.dense_4h_to_h.weight"]!, Array(0..<64))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "bloom")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shapes = try SlimTestSupport.shapes(output)
+        for layer in 0..<2 {
+            let prefix = "transformer.h.\(layer)."
+            #expect(shapes[prefix + "self_attention.query_key_value.weight"] == [192, 64])
+            #expect(shapes[prefix + "mlp.dense_h_to_4h.weight"] == [192, 64])
+            #expect(shapes[prefix + "mlp.dense_h_to_4h.bias"] == [192])
+            #expect(shapes[prefix + "mlp.dense_4h_to_h.weight"] == [64, 192])
+        }
+        #expect(report.changes.allSatisfy { $0.kind == .channels } && report.changes.count == 2)
+        let refused = report.skipped.filter { $0.kind == .heads }
+        #expect(refused.count == 2 && refused.allSatisfy { $0.reason.contains("ALiBi") }, "\(refused.map(\.reason))")
+        #expect(report.parametersBefore - report.parametersAfter == 2 * (64 * 64 + 64 + 64 * 64))
+        print("bloom (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
 }

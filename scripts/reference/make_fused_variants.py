@@ -1,13 +1,14 @@
 """Makes Tests/Fixtures/models/<family>-<variant>: small checkpoints of the fused-qkv families in
 configurations the shared fixtures do not cover: Falcon-7B's multi-query layout (`multi_query`,
 old decoder architecture, biases) and the sequential old decoder (`parallel_attn: false`, one
-key/value head per head); random init with seed 0, every norm weight and bias randomised, and
+key/value head per head); BLOOM with 12 heads (ALiBi slopes beyond a power of two, not exact in
+f32) and the residuals after the LayerNorms; random init with seed 0, every norm weight and bias randomised, and
 PyTorch's logits for a fixed input.
 
 Run from the repository root with transformers 5.24: python3 scripts/reference/make_fused_variants.py
 """
 from make_decoder_variants import save_variants
-from transformers import FalconConfig, FalconForCausalLM
+from transformers import BloomConfig, BloomForCausalLM, FalconConfig, FalconForCausalLM
 
 common = dict(vocab_size=1000, hidden_size=48, use_cache=False)
 variants = {
@@ -17,6 +18,8 @@ variants = {
     "falcon-sequential": (FalconForCausalLM, FalconConfig(
         **common, num_hidden_layers=2, num_attention_heads=3, new_decoder_architecture=False, multi_query=False,
         parallel_attn=False, bias=False, activation="gelu_new", rope_parameters={"rope_type": "default", "rope_theta": 500.0})),
+    "bloom-variant": (BloomForCausalLM, BloomConfig(
+        **common, n_layer=2, n_head=12, apply_residual_connection_post_layernorm=True, tie_word_embeddings=False)),
 }
 
 save_variants(variants, lambda parameter: ".ln" in parameter or "layernorm" in parameter,
