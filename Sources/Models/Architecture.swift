@@ -33,7 +33,7 @@ public enum Architectures {
          OPTFamily.self, GPT2Family.self, GPTJFamily.self,
          LlamaArchitecture.self, MistralArchitecture.self, Qwen2Architecture.self,
          Qwen3Architecture.self, Gemma2Architecture.self, Gemma3TextArchitecture.self, Olmo2Architecture.self,
-         Phi3Family.self, GPTNeoXFamily.self, FalconFamily.self, BloomFamily.self,
+         Phi3Family.self, GPTNeoXFamily.self, FalconFamily.self, BloomFamily.self, PhiFamily.self,
          DistilBertArchitecture.self, ViTArchitecture.self]
     }
 

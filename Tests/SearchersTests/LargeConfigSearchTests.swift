@@ -54,6 +54,12 @@ import Testing
          {"architectures": ["BloomForCausalLM"], "model_type": "bloom", "hidden_size": 4096, "n_head": 32, "n_layer": 30,
           "vocab_size": 250880, "layer_norm_epsilon": 1e-05, "apply_residual_connection_post_layernorm": false}
          """, 30, 32, 32, 128, .grouped, ("transformer.h.0.mlp.dense_4h_to_h", "transformer.h.0.mlp.dense_h_to_4h")),
+        // Phi-2: separate q/k/v, legacy top-level partial_rotary_factor and rope_theta.
+        ("""
+         {"architectures": ["PhiForCausalLM"], "model_type": "phi", "hidden_size": 2560, "intermediate_size": 10240,
+          "num_attention_heads": 32, "num_key_value_heads": 32, "num_hidden_layers": 32, "vocab_size": 51200,
+          "partial_rotary_factor": 0.4, "rope_theta": 10000.0, "hidden_act": "gelu_new", "qk_layernorm": false}
+         """, 32, 32, 32, 80, nil, ("model.layers.0.mlp.fc2", "model.layers.0.mlp.fc1")),
     ]
 
     @Test(arguments: fusedConfigs.indices)

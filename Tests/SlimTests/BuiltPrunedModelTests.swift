@@ -308,4 +308,34 @@ import TestFixtures
         print("bloom (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
         #expect(difference <= 1e-5)
     }
+
+    @Test func phiCutsHeadsFromItsSeparateProjectionsAndDenseAndChannelsFromFc1AndFc2() throws {
+        // phi: q/k/v_proj [64, 64] with biases, dense [64, 64], fc1 [128, 64], fc2 [64, 128].
+        let pruned = try SlimTestSupport.prunedCopy(of: "phi") { tensors in
+            for layer in 0..<2 {
+                let prefix = "model.layers.\(layer)."
+                for projection in ["q_proj", "k_proj", "v_proj"] {
+                    SlimTestSupport.zeroRows(&tensors[prefix + "self_attn.\(projection).weight"]!, SlimTestSupport.headChannels([1, 3], size: 16))
+                }
+                SlimTestSupport.zeroColumns(&tensors[prefix + "self_attn.dense.weight"]!, SlimTestSupport.headChannels([1, 3], size: 16))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "mlp.fc2.weight"]!, Array(0..<64))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "phi")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shapes = try SlimTestSupport.shapes(output)
+        for layer in 0..<2 {
+            let prefix = "model.layers.\(layer)."
+            #expect(shapes[prefix + "self_attn.q_proj.weight"] == [32, 64])
+            #expect(shapes[prefix + "self_attn.v_proj.bias"] == [32])
+            #expect(shapes[prefix + "self_attn.dense.weight"] == [64, 32])
+            #expect(shapes[prefix + "mlp.fc1.weight"] == [64, 64])
+            #expect(shapes[prefix + "mlp.fc2.weight"] == [64, 64])
+        }
+        #expect(report.changes.filter { $0.kind == .heads }.map(\.removed) == [[1, 3], [1, 3]])
+        #expect(report.parametersBefore - report.parametersAfter == 2 * ((64 * 64 + 64 + 64 * 64) + 3 * (32 * 64 + 32) + 64 * 32))
+        print("phi (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
 }
