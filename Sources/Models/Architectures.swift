@@ -34,6 +34,12 @@ public enum Architectures {
             "GPTNeoXModel": .init(GPTNeoXModel.init), "GPTNeoXForCausalLM": .init(GPTNeoXForCausalLM.init)]),
         "phi3": Architecture(Phi3Configuration.self, prefix: "model", [
             "Phi3Model": .init(Phi3Model.init), "Phi3ForCausalLM": .init(Phi3ForCausalLM.init)]),
+        "phi": Architecture(PhiConfiguration.self, prefix: "model", [
+            "PhiModel": .init(PhiModel.init), "PhiForCausalLM": .init(PhiForCausalLM.init)]),
+        "falcon": Architecture(FalconConfiguration.self, prefix: "transformer", [
+            "FalconModel": .init(FalconModel.init), "FalconForCausalLM": .init(FalconForCausalLM.init)]),
+        "bloom": Architecture(BloomConfiguration.self, prefix: "transformer", [
+            "BloomModel": .init(BloomModel.init), "BloomForCausalLM": .init(BloomForCausalLM.init)]),
         "llama": Architecture(LlamaConfiguration.self, prefix: "model", [
             "LlamaModel": .init(RotaryDecoderModel.init(_:source:)), "LlamaForCausalLM": .init(RotaryDecoderForCausalLM.init(_:source:))]),
         "mistral": Architecture(LlamaConfiguration.self, prefix: "model", [

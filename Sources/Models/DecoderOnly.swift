@@ -36,12 +36,14 @@ enum DecoderOnly {
     /// contiguous). `window` (bool `[length, length]`, true where a key is older than the layer's
     /// sliding window) is masked out like the future and the padding. With `softcap` (Gemma 2's
     /// `attn_logit_softcapping`) the scaled scores are soft-capped before masking. The dropout on
-    /// the probabilities is recorded with p = 0, as in evaluation mode.
+    /// the probabilities is recorded with p = 0, as in evaluation mode. `bias` (BLOOM's ALiBi,
+    /// `[batch, heads, 1, length]`) is added to the scaled scores.
     static func attention(query: Tensor, key: Tensor, value: Tensor, mask: AttentionMask, scaling: Float,
-                          softcap: Float? = nil, window: Tensor? = nil) throws -> Tensor {
+                          bias: Tensor? = nil, softcap: Float? = nil, window: Tensor? = nil) throws -> Tensor {
         let (batch, length) = (query.shape[0], query.shape[2])
         let keys = try repeatKeyValueHeads(key, toMatch: query), values = try repeatKeyValueHeads(value, toMatch: query)
-        let scaled = try query.matmul(keys.transpose(-1, -2)).mul(scaling)
+        let product = try query.matmul(keys.transpose(-1, -2)).mul(scaling)
+        let scaled = try bias.map { try product + $0 } ?? product
         let scores = try softcap.map { try Self.softcap(scaled, $0) } ?? scaled
         let windowed = try window.map { try scores.maskedFill($0, value: -.greatestFiniteMagnitude) } ?? scores
         let probabilities = try mask.apply(to: windowed).softmax().dropout(probability: 0)

@@ -70,6 +70,10 @@ enum HeadSlim {
             return skip("\(norm.path) normalises \(norm.projection)'s output over all heads (\(norm.width) channels): "
                         + "removing a head would change the normalisation of the others")
         }
+        if let bias = perHeadScoreBias(of: finding.qkv, trace: trace) {
+            return skip("a bias that differs per head (\(bias), ALiBi) is added to the attention scores: "
+                        + "the remaining heads would get other heads' slopes")
+        }
         let output = try Projection(path: finding.ffn[0], in: model)
         let qkv = try finding.qkv.map { try Projection(path: $0, in: model) }
         let (queryWidth, keyValueWidth) = (heads * size, keyValueHeads * size)
@@ -171,6 +175,38 @@ enum HeadSlim {
                         let width = graph.values[value].shape.last ?? 0
                         if width > headSize { return (user.scope?.path ?? "a norm", node.scope?.path ?? "", width) }
                     } else if user.runs(layout) {
+                        pending += user.outputs
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The shape of a tensor that differs per head and is added to the attention scores of a
+    /// q/k/v projection (BLOOM's ALiBi, `[batch, heads, 1, keys]`) between the scores matmul and
+    /// the softmax, if any: its slopes are fixed by head index, so cutting a head shifts them.
+    private static func perHeadScoreBias(of qkv: [String], trace: TraceSearcher) -> String? {
+        let graph = trace.graph
+        let toScores: Set<Op> = [.reshape, .transpose, .permute, .contiguous, .select, .narrow, .split, .expand, .unsqueeze, .rotary, .mul]
+        let toProbabilities: Set<Op> = [.mul, .div, .add, .maskedFill, .where, .tanh, .to]
+        for node in trace.linearNodes where qkv.contains(node.scope?.path ?? "") {
+            var pending = node.outputs, seen = Set<Int>()
+            while let value = pending.popLast() {
+                guard seen.insert(value).inserted else { continue }
+                for user in graph.users(of: value).map({ graph.nodes[$0] }) {
+                    if user.op == .matmul, user.inputs.first == value {
+                        var scores = user.outputs
+                        while let score = scores.popLast() {
+                            for next in graph.users(of: score).map({ graph.nodes[$0] }) where next.runs(toProbabilities) {
+                                if next.op == .add, let other = next.inputs.first(where: { $0 != score }) {
+                                    let shape = graph.values[other].shape
+                                    if shape.count >= 3, shape[shape.count - 3] > 1 { return Shape.describe(shape) }
+                                }
+                                scores += next.outputs
+                            }
+                        }
+                    } else if user.runs(toScores) {
                         pending += user.outputs
                     }
                 }

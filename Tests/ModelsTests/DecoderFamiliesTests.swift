@@ -7,7 +7,7 @@ import Tracer
 import TestFixtures
 @testable import Models
 
-/// OPT, GPT-2, GPT-J, Phi-3 and GPT-NeoX: PyTorch's logits and module trees on the fixtures, and the behaviour
+/// OPT, GPT-2, GPT-J, Phi-3, GPT-NeoX, Falcon, BLOOM and Phi: PyTorch's logits and module trees on the fixtures, and the behaviour
 /// that must hold for any configuration (meta forward, padding, config errors, base checkpoints).
 @Suite struct DecoderFamiliesTests {
     /// A fixture's `config.json` with `changes` applied (`NSNull()` removes a key).
@@ -40,14 +40,14 @@ import TestFixtures
 
     // MARK: PyTorch's numbers and module trees
 
-    @Test(arguments: ["opt", "opt-pruned", "gpt2", "gptj", "phi3", "gpt_neox"])
+    @Test(arguments: ["opt", "opt-pruned", "gpt2", "gptj", "phi3", "gpt_neox", "falcon", "falcon-mqa", "falcon-sequential", "bloom", "bloom-variant", "phi", "phi-variant"])
     func logitsMatchPyTorchOnTheReferenceInput(_ fixture: String) throws {
         let comparison = try ReferenceChecks.logitsMatch(case: fixture)
         #expect(comparison.shape == comparison.expectedShape, "\(comparison)")
         #expect(comparison.maxAbsDiff <= 1e-4, "\(comparison)")
     }
 
-    @Test(arguments: ["opt", "gpt2", "gptj", "phi3", "gpt_neox"])
+    @Test(arguments: ["opt", "gpt2", "gptj", "phi3", "gpt_neox", "falcon", "bloom", "phi"])
     func moduleTreeMatchesPyTorchNamedModules(_ fixture: String) throws {
         let trees = try ReferenceChecks.moduleTrees(case: fixture)
         let expected = try #require(trees.pytorch)
@@ -76,12 +76,12 @@ import TestFixtures
         #expect(try maxDifference(hidden, expected) == 0)
     }
 
-    @Test(arguments: ["opt", "gpt2", "gptj", "phi3", "gpt_neox"])
+    @Test(arguments: ["opt", "gpt2", "gptj", "phi3", "gpt_neox", "falcon", "bloom", "phi"])
     func metaAndRealForwardTraceToTheSameGraphWithTwoAttentionMatmulsPerLayer(_ fixture: String) throws {
         let realGraph = try FixtureTraces.placeholderTrace(fixture, meta: false)
         let metaGraph = try FixtureTraces.placeholderTrace(fixture, meta: true)
         #expect(realGraph.irLines() == metaGraph.irLines())
-        let layers = try loaded(fixture).namedModules().filter { ["OPTDecoderLayer", "GPT2Block", "GPTJBlock", "Phi3DecoderLayer", "GPTNeoXLayer"].contains($0.module.typeName) }.count
+        let layers = try loaded(fixture).namedModules().filter { ["OPTDecoderLayer", "GPT2Block", "GPTJBlock", "Phi3DecoderLayer", "GPTNeoXLayer", "FalconDecoderLayer", "BloomBlock", "PhiDecoderLayer"].contains($0.module.typeName) }.count
         #expect(metaGraph.nodes.filter { $0.op == .matmul }.count == 2 * layers)
     }
 
@@ -129,6 +129,14 @@ import TestFixtures
         ("gpt2", ["n_embd": 48, "n_head": 3, "n_layer": 1, "n_inner": NSNull(), "vocab_size": 77, "scale_attn_by_inverse_layer_idx": true]),
         ("gptj", [:]),
         ("gptj", ["n_embd": 96, "n_head": 6, "n_layer": 3, "rotary_dim": 16, "n_inner": NSNull(), "vocab_size": 77, "activation_function": "gelu"]),
+        ("falcon", [:]),
+        ("falcon", ["new_decoder_architecture": false, "num_ln_in_parallel_attn": NSNull(), "multi_query": true, "num_kv_heads": NSNull(), "hidden_size": 96, "num_attention_heads": 6]),
+        ("falcon", ["new_decoder_architecture": false, "num_ln_in_parallel_attn": NSNull(), "multi_query": false, "num_kv_heads": NSNull(), "parallel_attn": false, "bias": true]),
+        ("bloom", [:]),
+        ("phi", [:]),
+        ("phi", ["num_key_value_heads": 2, "qk_layernorm": true, "tie_word_embeddings": true, "rope_parameters": NSNull(), "partial_rotary_factor": 0.4]),
+        ("bloom", ["hidden_size": 96, "n_head": 12, "n_layer": 3, "apply_residual_connection_post_layernorm": true, "vocab_size": 77]),
+        ("falcon", ["num_ln_in_parallel_attn": 1, "num_kv_heads": 1, "num_hidden_layers": 3, "ffn_hidden_size": NSNull(), "vocab_size": 77]),
     ] }
 
     @Test(arguments: variants.indices)
@@ -212,6 +220,28 @@ import TestFixtures
                                       ("gptj", "rotary_dim", 7 as Any), ("opt", "layer_norm_elementwise_affine", false as Any),
                                       ("gpt2", "add_cross_attention", true as Any), ("opt", "num_attention_heads", 0 as Any)] {
             let file = try config(fixture, [key: value])
+            #expect { try Architectures.build(config: file, parameterNames: []) } throws: { error in
+                error.localizedDescription.contains(key)
+            }
+        }
+    }
+
+    @Test func falconLayerNormsFollowTheDecoderArchitecture() throws {
+        for (changes, norms) in [([:], ["ln_attn", "ln_mlp"]), (["num_ln_in_parallel_attn": 1], ["input_layernorm"]),
+                                 (["new_decoder_architecture": false, "num_ln_in_parallel_attn": NSNull()], ["input_layernorm"]),
+                                 (["new_decoder_architecture": false, "num_ln_in_parallel_attn": NSNull(), "parallel_attn": false], ["post_attention_layernorm", "input_layernorm"])] as [([String: Any], [String])] {
+            let model = try Architectures.build(config: config("falcon", changes), parameterNames: [])
+            let children = model.namedModules().map(\.path).filter { $0.hasPrefix("transformer.h.0.") && !$0.dropFirst(16).contains(".") }
+            #expect(children == ["transformer.h.0.self_attention", "transformer.h.0.mlp"] + norms.map { "transformer.h.0." + $0 }, "\(changes)")
+        }
+    }
+
+    @Test func falconConfigsHuggingFaceCannotRunOrSlimtraceDoesNotImplementAreErrorsNamingTheKey() throws {
+        for (changes, key) in [(["alibi": true], "alibi"), (["parallel_attn": false], "parallel_attn"),
+                               (["num_kv_heads": 3], "num_kv_heads"),
+                               (["new_decoder_architecture": false, "multi_query": false], "num_kv_heads"),
+                               (["new_decoder_architecture": false, "num_ln_in_parallel_attn": 2], "num_ln_in_parallel_attn")] as [([String: Any], String)] {
+            let file = try config("falcon", changes)
             #expect { try Architectures.build(config: file, parameterNames: []) } throws: { error in
                 error.localizedDescription.contains(key)
             }

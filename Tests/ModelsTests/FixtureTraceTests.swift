@@ -5,7 +5,7 @@ import Testing
 import TestFixtures
 import Tracer
 
-/// Tracing every fixture checkpoint: one `linear` node per Linear/Conv1D call, scoped to that
+/// Tracing every fixture checkpoint: one `linear` node per Linear/Conv1D call (or FalconLinear, a Linear under Falcon's name), scoped to that
 /// module, and the same graph whether the weights are real or meta.
 @Suite struct FixtureTraceTests {
     static let cases = Fixtures.searchCases + Fixtures.prunedCases
@@ -20,8 +20,8 @@ import Tracer
         // A module computing `F.linear` with its own weight (an MoE router) is a linear too.
         let ownWeight = { (node: Node) in node.inputs.count > 1 && graph.producer(of: node.inputs[1]).isParameter
             && graph.producer(of: node.inputs[1]).scope == node.scope }
-        #expect(linearNodes.allSatisfy { ["Linear", "Conv1D"].contains($0.scope?.typeName ?? "") || ownWeight($0) },
-                "\(name): a linear op ran outside a Linear/Conv1D module with another module's weight")
+        #expect(linearNodes.allSatisfy { ["Linear", "FalconLinear", "Conv1D"].contains($0.scope?.typeName ?? "") || ownWeight($0) },
+                "\(name): a linear op ran outside a Linear/FalconLinear/Conv1D module with another module's weight")
         let calledPaths = linearNodes.compactMap { $0.scope?.path }
         #expect(calledPaths.count == Set(calledPaths).count, "\(name): a linear module ran twice")
         #expect(Set(linearModules).isSubset(of: calledPaths), "\(name): linear modules never called: \(Set(linearModules).subtracting(calledPaths))")

@@ -33,4 +33,54 @@ import Testing
         #expect(blocks.first?.ffn == ["model.layers.0.self_attn.o_proj"])
         #expect(report.head == "lm_head")
     }
+
+    /// Real-sized configs of the fused-qkv families: (config.json, layers, heads, key/value heads,
+    /// head size, fused q/k/v layout, feed-forward root and frontier of layer 0).
+    static let fusedConfigs: [(config: String, layers: Int, heads: Int, keyValueHeads: Int, headSize: Int, layout: QKVLayout?, pair: (String, String))] = [
+        // Falcon-7B: multi-query attention in the old decoder architecture.
+        ("""
+         {"architectures": ["FalconForCausalLM"], "model_type": "falcon", "hidden_size": 4544, "num_attention_heads": 71,
+          "num_hidden_layers": 32, "multi_query": true, "new_decoder_architecture": false, "parallel_attn": true,
+          "alibi": false, "bias": false, "vocab_size": 65024, "layer_norm_epsilon": 1e-05}
+         """, 32, 71, 1, 64, .concatenated, ("transformer.h.0.mlp.dense_4h_to_h", "transformer.h.0.mlp.dense_h_to_4h")),
+        // Falcon-40B: the new decoder architecture, 8 key/value groups.
+        ("""
+         {"architectures": ["FalconForCausalLM"], "model_type": "falcon", "hidden_size": 8192, "num_attention_heads": 128,
+          "num_kv_heads": 8, "num_hidden_layers": 60, "new_decoder_architecture": true, "parallel_attn": true,
+          "alibi": false, "bias": false, "vocab_size": 65024, "layer_norm_epsilon": 1e-05}
+         """, 60, 128, 8, 64, .grouped, ("transformer.h.0.mlp.dense_4h_to_h", "transformer.h.0.mlp.dense_h_to_4h")),
+        // BLOOM-7B1: ALiBi, query_key_value per head.
+        ("""
+         {"architectures": ["BloomForCausalLM"], "model_type": "bloom", "hidden_size": 4096, "n_head": 32, "n_layer": 30,
+          "vocab_size": 250880, "layer_norm_epsilon": 1e-05, "apply_residual_connection_post_layernorm": false}
+         """, 30, 32, 32, 128, .grouped, ("transformer.h.0.mlp.dense_4h_to_h", "transformer.h.0.mlp.dense_h_to_4h")),
+        // Phi-2: separate q/k/v, legacy top-level partial_rotary_factor and rope_theta.
+        ("""
+         {"architectures": ["PhiForCausalLM"], "model_type": "phi", "hidden_size": 2560, "intermediate_size": 10240,
+          "num_attention_heads": 32, "num_key_value_heads": 32, "num_hidden_layers": 32, "vocab_size": 51200,
+          "partial_rotary_factor": 0.4, "rope_theta": 10000.0, "hidden_act": "gelu_new", "qk_layernorm": false}
+         """, 32, 32, 32, 80, nil, ("model.layers.0.mlp.fc2", "model.layers.0.mlp.fc1")),
+    ]
+
+    @Test(arguments: fusedConfigs.indices)
+    func realSizedFusedQKVConfigAloneGivesOnePairAndOneFusedBlockPerLayer(_ index: Int) throws {
+        let expected = Self.fusedConfigs[index]
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slimtrace-fused-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(expected.config.utf8).write(to: folder.appendingPathComponent("config.json"))
+        let loaded = try ModelLoading.load(folder)
+        #expect(loaded.isMeta)
+        let trace = try TraceSearcher(model: loaded.model, graph: loaded.model.trace(PlaceholderInputs.make(for: loaded.model, shape: nil, dtype: nil, meta: true)))
+        let report = try SearchReport(trace: trace)
+        let pairs = try #require(report.linear2linear)
+        #expect(pairs.count == expected.layers)
+        #expect(pairs.allSatisfy { $0.safe })
+        #expect(pairs.first?.rootLinear == expected.pair.0 && pairs.first?.targetFrontierLinears == [expected.pair.1])
+        let blocks = try #require(report.mha)
+        #expect(blocks.count == expected.layers)
+        #expect(blocks.allSatisfy { $0.numHeads == expected.heads && $0.numKVHeads == expected.keyValueHeads && $0.headSize == expected.headSize })
+        #expect(blocks.allSatisfy { $0.qkvLayout == expected.layout && $0.qkv.count == (expected.layout == nil ? 3 : 1) }, "\(blocks.first.map { "\($0)" } ?? "")")
+        #expect(report.head == "lm_head")
+    }
 }

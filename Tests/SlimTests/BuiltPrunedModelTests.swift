@@ -251,4 +251,91 @@ import TestFixtures
         print("gpt_neox (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
         #expect(difference <= 1e-5)
     }
+
+    @Test func falconCutsWholeKeyValueGroupsInsideItsGroupedQueryKeyValueAndFeedForwardChannels() throws {
+        // falcon: query_key_value [128, 64] = per key/value group g, rows 64g..<64g+64 holding [q 2×16 | k 16 | v 16].
+        let pruned = try SlimTestSupport.prunedCopy(of: "falcon") { tensors in
+            for layer in 0..<2 {
+                let prefix = "transformer.h.\(layer)."
+                // Group 1: query heads 2 and 3 and key/value head 1.
+                SlimTestSupport.zeroRows(&tensors[prefix + "self_attention.query_key_value.weight"]!, Array(64..<128))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "self_attention.dense.weight"]!, SlimTestSupport.headChannels([2, 3], size: 16))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "mlp.dense_4h_to_h.weight"]!, Array(0..<128))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "falcon")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shapes = try SlimTestSupport.shapes(output)
+        for layer in 0..<2 {
+            let prefix = "transformer.h.\(layer)."
+            #expect(shapes[prefix + "self_attention.query_key_value.weight"] == [64, 64])
+            #expect(shapes[prefix + "self_attention.dense.weight"] == [64, 32])
+            #expect(shapes[prefix + "mlp.dense_h_to_4h.weight"] == [128, 64])
+            #expect(shapes[prefix + "mlp.dense_4h_to_h.weight"] == [64, 128])
+        }
+        #expect(report.changes.filter { $0.kind == .heads }.allSatisfy { $0.removed == [2, 3] && $0.removedKeyValueHeads == [1] })
+        #expect(report.parametersBefore - report.parametersAfter == 2 * (64 * 64 + 64 * 32 + 128 * 64 + 64 * 128))
+        print("falcon (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
+
+    @Test func bloomSlimsFeedForwardChannelsAndKeepsHeadsBecauseALiBiSlopesFollowTheHeadIndex() throws {
+        // bloom: query_key_value [192, 64] = per head h, rows 48h..<48h+48 holding [q, k, v]; dense_4h_to_h [64, 256].
+        let pruned = try SlimTestSupport.prunedCopy(of: "bloom") { tensors in
+            for layer in 0..<2 {
+                let prefix = "transformer.h.\(layer)."
+                SlimTestSupport.zeroRows(&tensors[prefix + "self_attention.query_key_value.weight"]!, Array(144..<192))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "self_attention.dense.weight"]!, SlimTestSupport.headChannels([3], size: 16))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "mlp.dense_4h_to_h.weight"]!, Array(0..<64))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "bloom")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shapes = try SlimTestSupport.shapes(output)
+        for layer in 0..<2 {
+            let prefix = "transformer.h.\(layer)."
+            #expect(shapes[prefix + "self_attention.query_key_value.weight"] == [192, 64])
+            #expect(shapes[prefix + "mlp.dense_h_to_4h.weight"] == [192, 64])
+            #expect(shapes[prefix + "mlp.dense_h_to_4h.bias"] == [192])
+            #expect(shapes[prefix + "mlp.dense_4h_to_h.weight"] == [64, 192])
+        }
+        #expect(report.changes.allSatisfy { $0.kind == .channels } && report.changes.count == 2)
+        let refused = report.skipped.filter { $0.kind == .heads }
+        #expect(refused.count == 2 && refused.allSatisfy { $0.reason.contains("ALiBi") }, "\(refused.map(\.reason))")
+        #expect(report.parametersBefore - report.parametersAfter == 2 * (64 * 64 + 64 + 64 * 64))
+        print("bloom (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
+
+    @Test func phiCutsHeadsFromItsSeparateProjectionsAndDenseAndChannelsFromFc1AndFc2() throws {
+        // phi: q/k/v_proj [64, 64] with biases, dense [64, 64], fc1 [128, 64], fc2 [64, 128].
+        let pruned = try SlimTestSupport.prunedCopy(of: "phi") { tensors in
+            for layer in 0..<2 {
+                let prefix = "model.layers.\(layer)."
+                for projection in ["q_proj", "k_proj", "v_proj"] {
+                    SlimTestSupport.zeroRows(&tensors[prefix + "self_attn.\(projection).weight"]!, SlimTestSupport.headChannels([1, 3], size: 16))
+                }
+                SlimTestSupport.zeroColumns(&tensors[prefix + "self_attn.dense.weight"]!, SlimTestSupport.headChannels([1, 3], size: 16))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "mlp.fc2.weight"]!, Array(0..<64))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "phi")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shapes = try SlimTestSupport.shapes(output)
+        for layer in 0..<2 {
+            let prefix = "model.layers.\(layer)."
+            #expect(shapes[prefix + "self_attn.q_proj.weight"] == [32, 64])
+            #expect(shapes[prefix + "self_attn.v_proj.bias"] == [32])
+            #expect(shapes[prefix + "self_attn.dense.weight"] == [64, 32])
+            #expect(shapes[prefix + "mlp.fc1.weight"] == [64, 64])
+            #expect(shapes[prefix + "mlp.fc2.weight"] == [64, 64])
+        }
+        #expect(report.changes.filter { $0.kind == .heads }.map(\.removed) == [[1, 3], [1, 3]])
+        #expect(report.parametersBefore - report.parametersAfter == 2 * ((64 * 64 + 64 + 64 * 64) + 3 * (32 * 64 + 32) + 64 * 32))
+        print("phi (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
 }

@@ -36,24 +36,32 @@ variants = {
         attention_bias=True, rope_parameters={"rope_type": "default", "rope_theta": 500000.0})),
 }
 
-for name, (model_class, config) in variants.items():
-    out = f"Tests/Fixtures/models/{name}-variant"
-    os.makedirs(out, exist_ok=True)
-    torch.manual_seed(0)
-    model = model_class(config).eval()
-    with torch.no_grad():
-        for parameter_name, parameter in model.named_parameters():
-            if "norm" in parameter_name:
-                parameter.copy_(torch.randn_like(parameter) * 0.3 + (0 if name.startswith("gemma") else 1))
-            elif parameter_name.endswith(".bias"):
-                parameter.copy_(torch.randn_like(parameter) * 0.1)
-    model.save_pretrained(out, safe_serialization=True)
-    for extra in ["generation_config.json"]:
-        path = os.path.join(out, extra)
-        if os.path.exists(path):
-            os.remove(path)
-    input_ids = torch.randint(0, config.vocab_size, (1, 16), generator=torch.Generator().manual_seed(0))
-    with torch.no_grad():
-        logits = model(input_ids=input_ids).logits
-    save_file({"input_ids": input_ids.contiguous(), "logits": logits.contiguous()}, os.path.join(out, "reference_io.safetensors"))
-    print(name, getattr(config, "layer_types", None), tuple(logits.shape), float(logits.abs().max()))
+def save_variants(variants, is_norm, norm_centre):
+    """Saves each variant to Tests/Fixtures/models/<name> with PyTorch's logits for a fixed input;
+    parameters `is_norm(name)` accepts get weights around `norm_centre(name)` (biases around 0)."""
+    for name, (model_class, config) in variants.items():
+        out = f"Tests/Fixtures/models/{name}"
+        os.makedirs(out, exist_ok=True)
+        torch.manual_seed(0)
+        model = model_class(config).eval()
+        with torch.no_grad():
+            for parameter_name, parameter in model.named_parameters():
+                if is_norm(parameter_name):
+                    parameter.copy_(torch.randn_like(parameter) * 0.3 + norm_centre(name, parameter_name))
+                elif parameter_name.endswith(".bias"):
+                    parameter.copy_(torch.randn_like(parameter) * 0.1)
+        model.save_pretrained(out, safe_serialization=True)
+        for extra in ["generation_config.json"]:
+            path = os.path.join(out, extra)
+            if os.path.exists(path):
+                os.remove(path)
+        input_ids = torch.randint(0, config.vocab_size, (1, 16), generator=torch.Generator().manual_seed(0))
+        with torch.no_grad():
+            logits = model(input_ids=input_ids).logits
+        save_file({"input_ids": input_ids.contiguous(), "logits": logits.contiguous()}, os.path.join(out, "reference_io.safetensors"))
+        print(name, getattr(config, "layer_types", None), tuple(logits.shape), float(logits.abs().max()))
+
+
+if __name__ == "__main__":
+    save_variants({f"{name}-variant": variant for name, variant in variants.items()}, lambda parameter: "norm" in parameter,
+                  lambda name, parameter: 0 if name.startswith("gemma") else 1)
