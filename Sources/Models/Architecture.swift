@@ -29,12 +29,12 @@ extension Architecture {
 public enum Architectures {
     /// Every family slimtrace knows.
     public static var all: [any Architecture.Type] {
-        [BertArchitecture.self, RobertaArchitecture.self, ElectraArchitecture.self,
+        [BertArchitecture.self, RobertaArchitecture.self, XLMRobertaArchitecture.self, ElectraArchitecture.self,
          OPTFamily.self, GPT2Family.self, GPTJFamily.self,
          LlamaArchitecture.self, MistralArchitecture.self, Qwen2Architecture.self,
          Qwen3Architecture.self, Gemma2Architecture.self, Gemma3TextArchitecture.self, Olmo2Architecture.self,
          Phi3Family.self, GPTNeoXFamily.self,
-         DistilBertArchitecture.self, ViTArchitecture.self]
+         DistilBertArchitecture.self, ViTArchitecture.self, MPNetFamily.self]
     }
 
     /// Every supported `model_type`, sorted (for error messages and help).

@@ -14,7 +14,8 @@ import TestFixtures
 /// reloaded and run on its reference input.
 @Suite struct EveryArchitectureSlimTests {
     static let cases = ["bert", "roberta", "electra", "distilbert", "vit", "gpt2", "gptj", "opt", "llama", "llama-gqa", "mistral", "qwen2",
-                        "qwen3", "gemma2", "gemma3_text", "phi3", "gpt_neox"]
+                        "qwen3", "gemma2", "gemma3_text", "phi3", "gpt_neox",
+                        "xlm-roberta"]
 
     /// Zeroes channels `indices` on the input (`input: true`) or output side of the linear at `path`.
     static func zero(_ model: Module, _ path: String, input: Bool, _ indices: [Int]) throws {
