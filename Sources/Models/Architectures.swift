@@ -18,10 +18,14 @@ public enum Architectures {
             "BertModel": .init(BertModel.init(_:source:)), "BertForSequenceClassification": .init(BertForSequenceClassification.init)]),
         "roberta": Architecture(BertConfiguration.self, prefix: "roberta", [
             "RobertaModel": .init(BertModel.init(_:source:)), "RobertaForSequenceClassification": .init(BertForSequenceClassification.init)]),
+        "xlm-roberta": Architecture(BertConfiguration.self, prefix: "roberta", [
+            "XLMRobertaModel": .init(BertModel.init(_:source:)), "XLMRobertaForSequenceClassification": .init(BertForSequenceClassification.init)]),
         "electra": Architecture(BertConfiguration.self, prefix: "electra", [
             "ElectraModel": .init(BertModel.init(_:source:)), "ElectraForSequenceClassification": .init(BertForSequenceClassification.init)]),
         "distilbert": Architecture(DistilBertConfiguration.self, prefix: "distilbert", [
             "DistilBertModel": .init(DistilBertModel.init), "DistilBertForSequenceClassification": .init(DistilBertForSequenceClassification.init)]),
+        "mpnet": Architecture(MPNetConfiguration.self, prefix: "mpnet", [
+            "MPNetModel": .init(MPNetModel.init(_:source:)), "MPNetForSequenceClassification": .init(MPNetForSequenceClassification.init)]),
         "vit": Architecture(ViTConfiguration.self, prefix: "vit", [
             "ViTModel": .init(ViTModel.init(_:source:)), "ViTForImageClassification": .init(ViTForImageClassification.init)]),
         "opt": Architecture(OPTConfiguration.self, prefix: "model", [

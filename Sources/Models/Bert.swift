@@ -3,23 +3,33 @@ import Foundation
 import NN
 import Tensor
 
-// The BERT family: BERT, RoBERTa and ELECTRA share one encoder (the same math, module names and
-// order); they differ in the class-name prefix, RoBERTa's position ids and embedding order,
-// ELECTRA's narrower embeddings with `embeddings_project`, and the sequence-classification head.
-// One set of module classes serves all three, parameterised by `BertFamily`.
+// The BERT family: BERT, RoBERTa, XLM-RoBERTa and ELECTRA share one encoder (the same math,
+// module names and order); they differ in the class-name prefix, RoBERTa's position ids and
+// embedding order (XLM-RoBERTa is RoBERTa under its own class names, its classifier declared
+// before the base model), ELECTRA's narrower embeddings with `embeddings_project`, and the
+// sequence-classification head. One set of module classes serves all four, parameterised by
+// `BertFamily`.
 
 /// A member of the BERT family.
 public enum BertFamily: String, Sendable, CaseIterable {
-    case bert, roberta, electra
+    case bert, roberta, xlmRoberta = "xlm-roberta", electra
 
-    /// The `model_type` in `config.json`, also the name the full models keep the base model under.
+    /// The `model_type` in `config.json`.
     public var modelType: String { rawValue }
+
+    /// The name the full models keep the base model under (`roberta` for XLM-RoBERTa).
+    public var baseName: String { self == .xlmRoberta ? "roberta" : rawValue }
+
+    /// True for RoBERTa and XLM-RoBERTa: positions numbered after `pad_token_id`, the position
+    /// table assigned last, a classification head on the first token.
+    var isRoberta: Bool { self == .roberta || self == .xlmRoberta }
 
     /// The prefix of every Hugging Face class name of this family (`Roberta` in `RobertaSelfAttention`).
     public var classPrefix: String {
         switch self {
         case .bert: "Bert"
         case .roberta: "Roberta"
+        case .xlmRoberta: "XLMRoberta"
         case .electra: "Electra"
         }
     }
@@ -28,7 +38,7 @@ public enum BertFamily: String, Sendable, CaseIterable {
     func className(_ suffix: String) -> String { classPrefix + suffix }
 }
 
-/// `config.json` of a BERT, RoBERTa or ELECTRA checkpoint. Absent keys take the defaults of the
+/// `config.json` of a BERT, RoBERTa, XLM-RoBERTa or ELECTRA checkpoint. Absent keys take the defaults of the
 /// family's Hugging Face config class (chosen by `model_type`).
 public struct BertConfiguration: ModelConfiguration, ClassifierConfiguration {
     public var modelType: String
@@ -99,7 +109,7 @@ public struct BertConfiguration: ModelConfiguration, ClassifierConfiguration {
         maxPositionEmbeddings = try c.decode(.maxPositionEmbeddings, default: 512)
         typeVocabSize = try c.decode(.typeVocabSize, default: 2)
         layerNormEps = try c.decode(.layerNormEps, default: 1e-12)
-        padTokenId = c.contains(.padTokenId) ? try c.decodeIfPresent(Int.self, forKey: .padTokenId) : (family == .roberta ? 1 : 0)
+        padTokenId = c.contains(.padTokenId) ? try c.decodeIfPresent(Int.self, forKey: .padTokenId) : (family.isRoberta ? 1 : 0)
         isDecoder = try c.decode(.isDecoder, default: false)
         positionEmbeddingType = try c.decodeIfPresent(String.self, forKey: .positionEmbeddingType)
         id2label = try c.decodeIfPresent([String: String].self, forKey: .id2label)
@@ -116,7 +126,7 @@ public struct BertConfiguration: ModelConfiguration, ClassifierConfiguration {
         try file.require(!isDecoder, "is_decoder", "must be false: slimtrace builds the \(family.classPrefix) encoder only")
         try file.require(positionEmbeddingType.map { $0 == "absolute" } ?? true, "position_embedding_type",
                          "is \"\(positionEmbeddingType ?? "")\": only \"absolute\" is supported (transformers 5 removed relative_key and relative_key_query, and slimtrace does not run them)")
-        if family == .roberta {
+        if family.isRoberta {
             try file.require(padTokenId != nil, "pad_token_id", "must be set: RoBERTa numbers positions after the padding id")
         }
     }
@@ -143,11 +153,11 @@ final class BertEmbeddings: Module {
         let width = config.embeddingSize
         wordEmbeddings = Embedding(count: config.vocabularySize, dimension: width)
         let positions = Embedding(count: config.maxPositionEmbeddings, dimension: width)
-        if family != .roberta { positionEmbeddings = positions }
+        if !family.isRoberta { positionEmbeddings = positions }
         tokenTypeEmbeddings = Embedding(count: config.typeVocabSize, dimension: width)
         layerNorm = LayerNorm(dimension: width, eps: config.layerNormEps)
         dropout = Dropout(probability: config.hiddenDropoutProb)
-        if family == .roberta { positionEmbeddings = positions }
+        if family.isRoberta { positionEmbeddings = positions }
     }
 
     func callAsFunction(inputIds: Tensor, tokenTypeIds: Tensor?) throws -> Tensor {
@@ -161,17 +171,24 @@ final class BertEmbeddings: Module {
         }
     }
 
-    /// `0..<length` as `[1, length]` (BERT, ELECTRA); RoBERTa's
-    /// `create_position_ids_from_input_ids`: `cumsum(ids != pad) * (ids != pad) + pad`.
+    /// `0..<length` as `[1, length]` (BERT, ELECTRA); RoBERTa's `positionIdsAfterPadding`.
     private func positionIds(_ inputIds: Tensor) throws -> Tensor {
+        if family.isRoberta { return try Self.positionIdsAfterPadding(inputIds, paddingIndex: paddingIndex, maxPositions: maxPositions) }
         let length = inputIds.shape[1]
-        let needed = family == .roberta ? paddingIndex + 1 + length : length
+        guard length <= maxPositions else {
+            throw ModelError.invalidInput(name: "input_ids", detail: "\(length) tokens need \(length) positions, but max_position_embeddings is \(maxPositions)")
+        }
+        if inputIds.isMeta { return .meta(shape: [1, length], dtype: .i64) }
+        return try Tensor(integers: Array(0..<length), shape: [1, length])
+    }
+
+    /// RoBERTa's (and MPNet's) `create_position_ids_from_input_ids`: `cumsum(ids != pad) *
+    /// (ids != pad) + pad`, checked to fit a table of `maxPositions`.
+    static func positionIdsAfterPadding(_ inputIds: Tensor, paddingIndex: Int, maxPositions: Int) throws -> Tensor {
+        let length = inputIds.shape[1]
+        let needed = paddingIndex + 1 + length
         guard needed <= maxPositions else {
             throw ModelError.invalidInput(name: "input_ids", detail: "\(length) tokens need \(needed) positions, but max_position_embeddings is \(maxPositions)")
-        }
-        guard family == .roberta else {
-            if inputIds.isMeta { return .meta(shape: [1, length], dtype: .i64) }
-            return try Tensor(integers: Array(0..<length), shape: [1, length])
         }
         let mask = try inputIds.notEqual(Double(paddingIndex))
         return try (mask.cumsum(axis: 1) * mask + Float(paddingIndex)).to(.i64)
@@ -208,17 +225,23 @@ final class BertSelfAttention: Module {
     }
 }
 
-/// `BertSelfOutput` and `BertOutput`: dense → dropout → LayerNorm(· + residual).
+/// `BertSelfOutput` and `BertOutput` (also `MPNetOutput`, `DebertaV2SelfOutput`, ...): dense →
+/// dropout → LayerNorm(· + residual).
 final class BertResidualOutput: Module {
     @ModuleInfo(key: "dense") var dense: Linear
     @ModuleInfo(key: "LayerNorm") var layerNorm: LayerNorm
     @ModuleInfo(key: "dropout") var dropout: Dropout
 
-    init(_ config: BertConfiguration, inFeatures: Int, typeSuffix: String) {
-        super.init(typeName: config.family.className(typeSuffix))
-        dense = Linear(inFeatures: inFeatures, outFeatures: config.hiddenSize)
-        layerNorm = LayerNorm(dimension: config.hiddenSize, eps: config.layerNormEps)
-        dropout = Dropout(probability: config.hiddenDropoutProb)
+    init(typeName: String, inFeatures: Int, hiddenSize: Int, eps: Double, dropout probability: Double) {
+        super.init(typeName: typeName)
+        dense = Linear(inFeatures: inFeatures, outFeatures: hiddenSize)
+        layerNorm = LayerNorm(dimension: hiddenSize, eps: eps)
+        dropout = Dropout(probability: probability)
+    }
+
+    convenience init(_ config: BertConfiguration, inFeatures: Int, typeSuffix: String) {
+        self.init(typeName: config.family.className(typeSuffix), inFeatures: inFeatures, hiddenSize: config.hiddenSize,
+                  eps: config.layerNormEps, dropout: config.hiddenDropoutProb)
     }
 
     func callAsFunction(_ hidden: Tensor, residual: Tensor) throws -> Tensor {
@@ -320,20 +343,27 @@ public final class BertModel: Module, TransformerModel {
     }
 }
 
-/// `RobertaClassificationHead` / `ElectraClassificationHead`: the first token through dropout →
-/// dense → tanh (RoBERTa, a function call) or a GELU module (ELECTRA) → dropout → out_proj.
+/// `RobertaClassificationHead` / `ElectraClassificationHead` / `MPNetClassificationHead`: the
+/// first token through dropout → dense → tanh (a function call) or a GELU module (ELECTRA) →
+/// dropout → out_proj.
 final class BertClassificationHead: Module {
     @ModuleInfo(key: "dense") var dense: Linear
     @ModuleInfo(key: "activation") var activation: Activation?
     @ModuleInfo(key: "dropout") var dropout: Dropout
     @ModuleInfo(key: "out_proj") var outProj: Linear
 
-    init(_ config: BertConfiguration) {
-        super.init(typeName: config.family.className("ClassificationHead"))
-        dense = Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize)
-        activation = config.family == .electra ? Activation(.gelu) : nil
-        dropout = Dropout(probability: config.classifierDropout ?? config.hiddenDropoutProb)
-        outProj = Linear(inFeatures: config.hiddenSize, outFeatures: config.labelCount)
+    /// `activation` is ELECTRA's module; nil applies tanh as a function.
+    init(typeName: String, hiddenSize: Int, labels: Int, dropout probability: Double, activation: ActivationName? = nil) {
+        super.init(typeName: typeName)
+        dense = Linear(inFeatures: hiddenSize, outFeatures: hiddenSize)
+        self.activation = activation.map { Activation($0) }
+        dropout = Dropout(probability: probability)
+        outProj = Linear(inFeatures: hiddenSize, outFeatures: labels)
+    }
+
+    convenience init(_ config: BertConfiguration) {
+        self.init(typeName: config.family.className("ClassificationHead"), hiddenSize: config.hiddenSize, labels: config.labelCount,
+                  dropout: config.classifierDropout ?? config.hiddenDropoutProb, activation: config.family == .electra ? .gelu : nil)
     }
 
     func callAsFunction(_ features: Tensor) throws -> Tensor {
@@ -346,18 +376,19 @@ final class BertClassificationHead: Module {
 }
 
 /// `BertForSequenceClassification` / `RobertaForSequenceClassification` /
-/// `ElectraForSequenceClassification`: the base model under the family's prefix and a classifier
-/// (BERT: dropout → `classifier` Linear on the pooled output; RoBERTa and ELECTRA: a
-/// classification head on the first token). Its forward returns the logits `[batch, num_labels]`.
+/// `XLMRobertaForSequenceClassification` / `ElectraForSequenceClassification`: the base model
+/// under the family's prefix and a classifier (BERT: dropout → `classifier` Linear on the pooled
+/// output; the others: a classification head on the first token, XLM-RoBERTa's declared before
+/// the base model). Its forward returns the logits `[batch, num_labels]`.
 public final class BertForSequenceClassification: Module, TransformerModel {
     public let config: BertConfiguration
-    /// The base model, under the family's `model_type` (`bert`, `roberta`, `electra`).
+    /// The base model, under the family's `baseName` (`bert`, `roberta`, `electra`).
     @ModuleInfo var base: BertModel
     /// BERT's dropout before its `classifier` Linear.
     @ModuleInfo(key: "dropout") var dropout: Dropout?
     /// BERT's classifier on the pooled output.
     @ModuleInfo(key: "classifier") var pooledClassifier: Linear?
-    /// RoBERTa's and ELECTRA's classifier on the first token.
+    /// RoBERTa's, XLM-RoBERTa's and ELECTRA's classifier on the first token.
     @ModuleInfo(key: "classifier") var head: BertClassificationHead?
     /// How the logits are computed from the modules above (and the base model's pooler).
     private let classifier: Classifier
@@ -371,7 +402,7 @@ public final class BertForSequenceClassification: Module, TransformerModel {
 
     public init(_ config: BertConfiguration) {
         self.config = config
-        _base = ModuleInfo(key: config.family.modelType)
+        _base = ModuleInfo(key: config.family.baseName)
         classifier = config.family == .bert
             ? .pooled(BertModel.pooler(config), Dropout(probability: config.classifierDropout ?? config.hiddenDropoutProb),
                       Linear(inFeatures: config.hiddenSize, outFeatures: config.labelCount))
@@ -382,6 +413,10 @@ public final class BertForSequenceClassification: Module, TransformerModel {
             base = BertModel(config, pooler: pooler)
             self.dropout = dropout
             pooledClassifier = linear
+        case let .firstToken(head) where config.family == .xlmRoberta:
+            // XLM-RoBERTa declares its classifier before the base model.
+            self.head = head
+            base = BertModel(config, pooler: nil)
         case let .firstToken(head):
             base = BertModel(config, pooler: nil)
             self.head = head

@@ -18,6 +18,11 @@ import Tracer
 /// - A block whose q, k or v output is normalised over more than one head (OLMo 2's `q_norm` and
 ///   `k_norm` over the whole projection) keeps its heads: removing zero heads would change the
 ///   mean square every remaining head is divided by, and no exact compensation fits the config.
+/// - A block whose scores get a term computed from weights outside its q/k/v projections (MPNet's
+///   relative position bias shared by every layer, DeBERTa's separate `pos_key_proj` and
+///   `pos_query_proj`) keeps its heads: that term holds per-head rows slimtrace does not cut.
+///   DeBERTa with `share_att_key` projects its relative positions with the block's own q and k
+///   projections, so cutting their rows cuts the position terms consistently.
 ///
 /// `--uniform` (`UniformSlim`) removes fewer: the same number of groups in every layer, the
 /// lowest-index zero groups of each.
@@ -69,6 +74,9 @@ enum HeadSlim {
         if let norm = normalisationAcrossHeads(of: finding.qkv, headSize: size, trace: trace) {
             return skip("\(norm.path) normalises \(norm.projection)'s output over all heads (\(norm.width) channels): "
                         + "removing a head would change the normalisation of the others")
+        }
+        if let outside = scoreTermOutsideProjections(of: finding.qkv, trace: trace) {
+            return skip("\(outside) adds per-head terms to the attention scores: its heads would have to go too, and slimtrace does not cut it")
         }
         if let bias = perHeadScoreBias(of: finding.qkv, trace: trace) {
             return skip("a bias that differs per head (\(bias), ALiBi) is added to the attention scores: "
@@ -159,6 +167,50 @@ enum HeadSlim {
             keyValueHeadsBefore: grouped ? keyValueHeads : nil, keyValueHeadsAfter: grouped ? keptGroups.count : nil,
             removedKeyValueHeads: grouped ? removedGroups : nil,
             headSize: size, tensors: tensors, parametersRemoved: tensors.reduce(0) { $0 + $1.removedElements }, flopsSaved: 0))
+    }
+
+    /// The first module outside `qkv` whose weights reach a term added to the attention scores of
+    /// `qkv` (a parameter's module, or a linear not in `qkv`), or nil: the scores are the matmuls
+    /// the projections feed through layout ops, followed through scaling and masking.
+    private static func scoreTermOutsideProjections(of qkv: [String], trace: TraceSearcher) -> String? {
+        let graph = trace.graph
+        let projections = Set(qkv)
+        let layout: Set<Op> = [.reshape, .transpose, .permute, .contiguous, .split, .narrow, .select, .unsqueeze,
+                               .mul, .div, .rotary, .rmsNorm, .layerNorm]
+        let scoring: Set<Op> = [.mul, .div, .add, .maskedFill, .where, .tanh, .to, .contiguous]
+        func reachable(from start: [Int], through ops: Set<Op>, visit: (Node, Int) -> Void) {
+            var pending = start, seen = Set<Int>()
+            while let value = pending.popLast() {
+                guard seen.insert(value).inserted else { continue }
+                for user in graph.users(of: value).map({ graph.nodes[$0] }) {
+                    visit(user, value)
+                    if user.runs(ops) { pending += user.outputs }
+                }
+            }
+        }
+        var scores: [Int] = []
+        reachable(from: trace.linearNodes.filter { projections.contains($0.scope?.path ?? "") }.flatMap(\.outputs), through: layout) { user, _ in
+            if user.op == .matmul { scores += user.outputs }
+        }
+        var terms: [Int] = []
+        reachable(from: scores, through: scoring) { user, value in
+            if user.op == .add { terms += user.inputs.filter { $0 != value } }
+        }
+        var pending = terms, seen = Set<Int>()
+        while let value = pending.popLast() {
+            guard seen.insert(value).inserted else { continue }
+            let producer = graph.producer(of: value)
+            if producer.isParameter {
+                return graph.values[value].name.map { $0.split(separator: ".").dropLast().joined(separator: ".") } ?? "a parameter"
+            }
+            if producer.op == .linear {
+                let path = producer.scope?.path ?? "a linear"
+                if projections.contains(path) { continue }
+                return path
+            }
+            pending += producer.inputs
+        }
+        return nil
     }
 
     /// The first norm that reads a q/k/v projection's output (through reshapes and transposes)

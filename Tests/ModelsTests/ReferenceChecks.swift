@@ -2,6 +2,7 @@ import Formats
 import Foundation
 import Models
 import Tensor
+import Testing
 import TestFixtures
 
 /// Runs a fixture checkpoint and compares it with what PyTorch and INC computed on it.
@@ -55,5 +56,16 @@ enum ReferenceChecks {
         let swiftTree = model.namedModules().map { [$0.path, $0.module.typeName] }
         let expected = (try Fixtures.json("inc_expected.json", of: name) as? [String: Any])?["modules"] as? [[String]]
         return (swiftTree, expected)
+    }
+
+    /// Expects the module tree of fixture `name` to equal PyTorch's `named_modules()`, recording
+    /// the first difference.
+    static func expectModuleTreeEqualsPyTorch(case name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let (swiftTree, pytorch) = try moduleTrees(case: name)
+        let expected = try #require(pytorch, sourceLocation: sourceLocation)
+        #expect(swiftTree == expected, sourceLocation: sourceLocation)
+        if swiftTree != expected, let first = zip(swiftTree, expected).first(where: { $0 != $1 }) {
+            Issue.record("first difference: slimtrace \(first.0), PyTorch \(first.1)", sourceLocation: sourceLocation)
+        }
     }
 }

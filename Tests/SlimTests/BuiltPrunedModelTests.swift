@@ -339,3 +339,35 @@ import TestFixtures
         #expect(difference <= 1e-5)
     }
 }
+
+/// Encoders whose attention scores get more than q·kᵀ.
+extension BuiltPrunedModelTests {
+    @Test func mpnetKeepsItsHeadsBecauseTheSharedRelativeBiasHoldsOneColumnPerHeadButSlimsItsChannels() throws {
+        // mpnet: 4 heads of 16; heads 1 and 3 zero in q, k, v and o; intermediate 128, half of it zero.
+        let pruned = try SlimTestSupport.prunedCopy(of: "mpnet") { tensors in
+            for layer in 0..<2 {
+                let prefix = "mpnet.encoder.layer.\(layer)."
+                for projection in ["q", "k", "v"] {
+                    SlimTestSupport.zeroRows(&tensors[prefix + "attention.attn.\(projection).weight"]!, SlimTestSupport.headChannels([1, 3], size: 16))
+                }
+                SlimTestSupport.zeroColumns(&tensors[prefix + "attention.attn.o.weight"]!, SlimTestSupport.headChannels([1, 3], size: 16))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "output.dense.weight"]!, Array(stride(from: 0, to: 128, by: 2)))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "mpnet")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shapes = try SlimTestSupport.shapes(output)
+        for layer in 0..<2 {
+            let prefix = "mpnet.encoder.layer.\(layer)."
+            #expect(shapes[prefix + "attention.attn.q.weight"] == [64, 64])
+            #expect(shapes[prefix + "intermediate.dense.weight"] == [64, 64] && shapes[prefix + "output.dense.weight"] == [64, 64])
+        }
+        #expect(report.parametersRemoved == 2 * (2 * 64 * 64 + 64))
+        let refused = report.skipped.filter { $0.kind == .heads }
+        #expect(refused.count == 2)
+        #expect(refused.allSatisfy { $0.reason.contains("mpnet.encoder.relative_attention_bias") }, "\(refused.map(\.reason))")
+        print("mpnet (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
+}
