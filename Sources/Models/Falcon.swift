@@ -4,6 +4,8 @@ import Tensor
 /// A Falcon `config.json` (`model_type` `falcon`), with `FalconConfig`'s defaults for absent keys
 /// (Falcon-7B's shape: 71 heads, multi-query attention, parallel attention).
 public struct FalconConfiguration: ModelConfiguration {
+    static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "ffn_hidden_size", heads: .hiddenOverHeads)
+
     public var vocabularySize: Int
     public var hiddenSize: Int
     public var layerCount: Int

@@ -10,6 +10,8 @@ import Tensor
 
 /// `config.json` of an MPNet checkpoint, with `MPNetConfig`'s defaults for absent keys.
 public struct MPNetConfiguration: ModelConfiguration, ClassifierConfiguration {
+    static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "intermediate_size", heads: .hiddenOverHeads)
+
     public var vocabularySize: Int
     public var hiddenSize: Int
     public var layerCount: Int

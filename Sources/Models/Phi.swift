@@ -4,6 +4,8 @@ import Tensor
 /// A Phi `config.json` (`model_type` `phi`: Phi-1, Phi-1.5, Phi-2), with `PhiConfig`'s defaults for
 /// absent keys (and the top-level `partial_rotary_factor` and `rope_theta` Phi-2 checkpoints carry).
 public struct PhiConfiguration: ModelConfiguration {
+    static let configSizeKeys: ConfigSizeKeys? = ConfigSizeKeys(feedForward: "intermediate_size", heads: .hiddenOverHeads)
+
     public var vocabularySize: Int
     public var hiddenSize: Int
     public var intermediateSize: Int
@@ -56,7 +58,7 @@ public struct PhiConfiguration: ModelConfiguration {
         residualDropout = try c.decode(.residualDropout, default: 0)
         embeddingDropout = try c.decode(.embeddingDropout, default: 0)
         ropeParameters = try c.decodeIfPresent(RopeParameters.self, forKey: .ropeParameters)
-        partialRotaryFactor = try c.decodeIfPresent(Double.self, forKey: .partialRotaryFactor)
+        partialRotaryFactor = try RopeParameters.share(c, .partialRotaryFactor)
         ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta)
         qkLayernorm = try c.decode(.qkLayernorm, default: false)
         tieWordEmbeddings = try c.decode(.tieWordEmbeddings, default: false)
