@@ -19,10 +19,14 @@ public enum GEMM {
 
     /// Every backend this machine can run: the linked OpenBLAS, a private OpenBLAS instance for
     /// each other kernel the CPU supports (`OpenBLASCore.runnable`) that the library has, and
-    /// oneDNN when installed. Loads them (once each).
-    public static func availableBackends(features: CPUFeatures = .current) -> [GEMMBackend] {
+    /// oneDNN when installed. Loads them (once each). When the user chose OpenBLAS's kernel
+    /// (`OPENBLAS_CORETYPE` set, often because other kernels misbehave on that CPU), no other
+    /// OpenBLAS kernel is loaded.
+    public static func availableBackends(features: CPUFeatures = .current,
+                                         environment: [String: String] = ProcessInfo.processInfo.environment) -> [GEMMBackend] {
         let linked = GEMMBackend.linkedOpenBLAS
-        let others = OpenBLASCore.runnable(on: features)
+        let userChoseKernel = !(environment[GEMMPolicy.coreTypeVariable] ?? "").isEmpty
+        let others = (userChoseKernel ? [] : OpenBLASCore.runnable(on: features))
             .filter { $0.lowercased() != linked.kernel.lowercased() }
             .compactMap { GEMMBackend.privateOpenBLAS(core: $0) }
         return [linked] + others + [GEMMBackend.oneDNN].compactMap { $0 }

@@ -2,7 +2,8 @@ import Testing
 @testable import Tensor
 
 /// The GEMM ops' reference cases (numpy results) on every backend this machine can run: the linked
-/// OpenBLAS, a private OpenBLAS instance per other kernel the CPU supports, and oneDNN when installed.
+/// OpenBLAS, a private OpenBLAS instance per other kernel the CPU supports (none when the
+/// environment chose OpenBLAS's kernel), and oneDNN when installed.
 @Suite struct GEMMBackendParityTests {
     static let backends = GEMM.availableBackends()
     static let cases = ReferenceFixture.caseNames(ops: ["linear", "matmul", "conv2d"])
@@ -17,12 +18,18 @@ import Testing
     }
 
     @Test func privateInstancesRunTheKernelTheyWereAskedFor() throws {
-        for core in OpenBLASCore.runnable(on: .current) {
-            guard let backend = GEMMBackend.privateOpenBLAS(core: core) else { continue }
-            #expect(backend.kernel.lowercased() == core.lowercased() && backend.origin.hasSuffix("(private instance)"))
+        for backend in Self.backends where backend.origin.hasSuffix("(private instance)") {
+            let asked = try #require(OpenBLASCore.runnable(on: .current).first { $0.lowercased() == backend.kernel.lowercased() })
+            #expect(GEMMBackend.privateOpenBLAS(core: asked) == backend)
         }
         #expect(Self.backends.first == GEMMBackend.linkedOpenBLAS)
         #expect(Self.cases.count >= 3)
+    }
+
+    @Test func aUserChosenKernelLoadsNoOtherOpenBLASKernel() {
+        let pinned = GEMM.availableBackends(environment: [GEMMPolicy.coreTypeVariable: GEMMBackend.linkedOpenBLAS.kernel])
+        #expect(pinned.first == GEMMBackend.linkedOpenBLAS)
+        #expect(!pinned.contains { $0.origin.hasSuffix("(private instance)") }, "\(pinned)")
     }
 
     @Test func theOverrideIsLocalToTheTask() throws {

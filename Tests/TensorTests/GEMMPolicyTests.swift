@@ -2,7 +2,7 @@ import Testing
 @testable import Tensor
 
 /// `GEMMPolicy.choose`: the kernel and library from CPU features, the linked OpenBLAS's kernel and
-/// the environment; and `OpenBLASCore`'s feature → kernel map.
+/// an environment given as a dictionary (no variable of the process is set); and `OpenBLASCore`'s feature → kernel map.
 @Suite struct GEMMPolicyTests {
     static let zen5: CPUFeatures = [.avx, .avx2, .fma, .avx512f, .avx512bw, .avx512dq, .avx512vl, .avx512bf16]
     static let skylakeX: CPUFeatures = [.avx, .avx2, .fma, .avx512f, .avx512bw, .avx512dq, .avx512vl]
@@ -34,28 +34,28 @@ import Testing
 
     @Test func aUserSetCoreTypeIsObeyedAndOneDNNDoesNotCompete() {
         for core in ["Prescott", "Haswell"] {
-            let plan = GEMMPolicy.choose(features: Self.zen5, linkedCore: core, environment: ["OPENBLAS_CORETYPE": core])
+            let plan = GEMMPolicy.choose(features: Self.zen5, linkedCore: core, environment: [GEMMPolicy.coreTypeVariable: core])
             #expect(plan == GEMMPlan(library: .openblas, openBLASCore: nil, oneDNNMayCompete: false,
-                                     reason: "OPENBLAS_CORETYPE=\(core) set by the user: obeyed"))
+                                     reason: "\(GEMMPolicy.coreTypeVariable)=\(core) set by the user: obeyed"))
         }
         // An empty value is no choice.
-        #expect(GEMMPolicy.choose(features: Self.zen5, linkedCore: "Prescott", environment: ["OPENBLAS_CORETYPE": ""]).openBLASCore == "Cooperlake")
+        #expect(GEMMPolicy.choose(features: Self.zen5, linkedCore: "Prescott", environment: [GEMMPolicy.coreTypeVariable: ""]).openBLASCore == "Cooperlake")
     }
 
     @Test func slimtraceGEMMWinsOverEverythingElse() {
         let oneDNN = GEMMPolicy.choose(features: Self.haswell, linkedCore: "Prescott",
-                                       environment: ["SLIMTRACE_GEMM": "oneDNN", "OPENBLAS_CORETYPE": "Prescott"])
+                                       environment: [GEMMPolicy.libraryVariable: "oneDNN", GEMMPolicy.coreTypeVariable: "Prescott"])
         #expect(oneDNN.library == .onednn && oneDNN.openBLASCore == nil && !oneDNN.oneDNNMayCompete)
-        let openBLAS = GEMMPolicy.choose(features: Self.haswell, linkedCore: "Prescott", environment: ["SLIMTRACE_GEMM": "openblas"])
+        let openBLAS = GEMMPolicy.choose(features: Self.haswell, linkedCore: "Prescott", environment: [GEMMPolicy.libraryVariable: "openblas"])
         #expect(openBLAS.library == .openblas && openBLAS.openBLASCore == "Haswell" && !openBLAS.oneDNNMayCompete)
         // OpenBLAS by name still obeys the user's kernel.
         let obeyed = GEMMPolicy.choose(features: Self.haswell, linkedCore: "Prescott",
-                                       environment: ["SLIMTRACE_GEMM": "openblas", "OPENBLAS_CORETYPE": "Prescott"])
+                                       environment: [GEMMPolicy.libraryVariable: "openblas", GEMMPolicy.coreTypeVariable: "Prescott"])
         #expect(obeyed.openBLASCore == nil && obeyed.reason.hasSuffix("obeyed"))
     }
 
     @Test func anUnknownLibraryNameIsSaidAndIgnored() {
-        let plan = GEMMPolicy.choose(features: Self.skylakeX, linkedCore: "Prescott", environment: ["SLIMTRACE_GEMM": "mkl"])
+        let plan = GEMMPolicy.choose(features: Self.skylakeX, linkedCore: "Prescott", environment: [GEMMPolicy.libraryVariable: "mkl"])
         #expect(plan.library == .openblas && plan.openBLASCore == "SkylakeX" && plan.oneDNNMayCompete)
         #expect(plan.reason.hasPrefix("SLIMTRACE_GEMM=mkl is not one of openblas, onednn, ignored"))
     }
