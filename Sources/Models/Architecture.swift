@@ -69,8 +69,10 @@ public struct Architecture: Sendable {
     }
 
     /// The tensor-name prefix only a checkpoint of head class `name` holds: `classifier.` for
-    /// `*ForSequenceClassification` and `*ForImageClassification`, `lm_head.` for language models.
+    /// `*ForSequenceClassification` and `*ForImageClassification`, `decoder.` for ModernBERT's
+    /// masked-LM head, `lm_head.` for language models.
     private static func marker(ofHead name: String) -> String {
-        name.hasSuffix("Classification") ? "classifier." : "lm_head."
+        if name.hasSuffix("Classification") { return "classifier." }
+        return name.hasSuffix("ForMaskedLM") ? "decoder." : "lm_head."
     }
 }

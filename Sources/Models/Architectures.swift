@@ -26,6 +26,9 @@ public enum Architectures {
             "DistilBertModel": .init(DistilBertModel.init), "DistilBertForSequenceClassification": .init(DistilBertForSequenceClassification.init)]),
         "mpnet": Architecture(MPNetConfiguration.self, prefix: "mpnet", [
             "MPNetModel": .init(MPNetModel.init(_:source:)), "MPNetForSequenceClassification": .init(MPNetForSequenceClassification.init)]),
+        "modernbert": Architecture(ModernBertConfiguration.self, prefix: "model", [
+            "ModernBertModel": .init(ModernBertModel.init(_:source:)), "ModernBertForSequenceClassification": .init(ModernBertForSequenceClassification.init),
+            "ModernBertForMaskedLM": .init(ModernBertForMaskedLM.init)]),
         "vit": Architecture(ViTConfiguration.self, prefix: "vit", [
             "ViTModel": .init(ViTModel.init(_:source:)), "ViTForImageClassification": .init(ViTForImageClassification.init)]),
         "opt": Architecture(OPTConfiguration.self, prefix: "model", [

@@ -1,24 +1,11 @@
 import NN
 
-/// Gemma 3's `rope_parameters`: one set per layer type.
-public struct Gemma3RopeParameters: Decodable, Sendable {
-    /// `full_attention`: the global layers (theta default 1000000; 4B and larger scale these linearly).
-    public var fullAttention: RopeParameters?
-    /// `sliding_attention`: the local layers (theta default 10000).
-    public var slidingAttention: RopeParameters?
-
-    enum CodingKeys: String, CodingKey {
-        case fullAttention = "full_attention"
-        case slidingAttention = "sliding_attention"
-    }
-}
-
 /// `config.json` of a Gemma 3 text checkpoint (`Gemma3TextConfig`, `model_type` `gemma3_text`).
 public struct Gemma3TextConfiguration: RotaryDecoderFamilyConfiguration {
     /// The keys Gemma 2 and 3 share.
     public var gemma: GemmaConfiguration
     /// `rope_parameters` per layer type (transformers 5).
-    public var ropeParameters: Gemma3RopeParameters?
+    public var ropeParameters: LayerTypeRopeParameters?
     /// Legacy `rope_local_base_freq`: the sliding layers' theta.
     public var ropeLocalBaseFreq: Double?
     /// Legacy `sliding_window_pattern`: every n-th layer is global when `layer_types` is absent (default 6).
@@ -35,7 +22,7 @@ public struct Gemma3TextConfiguration: RotaryDecoderFamilyConfiguration {
     public init(from decoder: Decoder) throws {
         gemma = try GemmaConfiguration(from: decoder)
         let container = try decoder.container(keyedBy: FamilyKeys.self)
-        ropeParameters = try container.decodeIfPresent(Gemma3RopeParameters.self, forKey: .ropeParameters)
+        ropeParameters = try container.decodeIfPresent(LayerTypeRopeParameters.self, forKey: .ropeParameters)
         ropeLocalBaseFreq = try container.decodeIfPresent(Double.self, forKey: .ropeLocalBaseFreq)
         slidingWindowPattern = try container.decodeIfPresent(Int.self, forKey: .slidingWindowPattern) ?? 6
     }

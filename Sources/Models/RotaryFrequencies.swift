@@ -75,6 +75,19 @@ public struct RopeParameters: Codable, Sendable {
     }
 }
 
+/// `rope_parameters` with one set per layer type (Gemma 3, ModernBERT; transformers 5).
+public struct LayerTypeRopeParameters: Decodable, Sendable {
+    /// `full_attention`: the global layers.
+    public var fullAttention: RopeParameters?
+    /// `sliding_attention`: the local (sliding window) layers.
+    public var slidingAttention: RopeParameters?
+
+    enum CodingKeys: String, CodingKey {
+        case fullAttention = "full_attention"
+        case slidingAttention = "sliding_attention"
+    }
+}
+
 /// The rotary inverse frequencies of one set of rope parameters, as Hugging Face's
 /// `ROPE_INIT_FUNCTIONS` compute them: `default`, `linear` and `llama3` are supported. Another type
 /// is accepted, so that meta (shape-only) runs work, but its frequencies are an error that a real

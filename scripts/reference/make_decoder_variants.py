@@ -36,9 +36,10 @@ variants = {
         attention_bias=True, rope_parameters={"rope_type": "default", "rope_theta": 500000.0})),
 }
 
-def save_variants(variants, is_norm, norm_centre):
-    """Saves each variant to Tests/Fixtures/models/<name> with PyTorch's logits for a fixed input;
-    parameters `is_norm(name)` accepts get weights around `norm_centre(name)` (biases around 0)."""
+def save_variants(variants, is_norm, norm_centre, attention_mask=None):
+    """Saves each variant to Tests/Fixtures/models/<name> with PyTorch's logits for a fixed input
+    (`[1, 16]` token ids, or ids of `attention_mask`'s shape, saved with it); parameters
+    `is_norm(name)` accepts get weights around `norm_centre(name)` (biases around 0)."""
     for name, (model_class, config) in variants.items():
         out = f"Tests/Fixtures/models/{name}"
         os.makedirs(out, exist_ok=True)
@@ -55,10 +56,13 @@ def save_variants(variants, is_norm, norm_centre):
             path = os.path.join(out, extra)
             if os.path.exists(path):
                 os.remove(path)
-        input_ids = torch.randint(0, config.vocab_size, (1, 16), generator=torch.Generator().manual_seed(0))
+        shape = (1, 16) if attention_mask is None else tuple(attention_mask.shape)
+        input_ids = torch.randint(0, config.vocab_size, shape, generator=torch.Generator().manual_seed(0))
+        inputs = {"input_ids": input_ids} if attention_mask is None else {"input_ids": input_ids, "attention_mask": attention_mask}
         with torch.no_grad():
-            logits = model(input_ids=input_ids).logits
-        save_file({"input_ids": input_ids.contiguous(), "logits": logits.contiguous()}, os.path.join(out, "reference_io.safetensors"))
+            logits = model(**inputs).logits
+        save_file({**{key: value.contiguous() for key, value in inputs.items()}, "logits": logits.contiguous()},
+                  os.path.join(out, "reference_io.safetensors"))
         print(name, getattr(config, "layer_types", None), tuple(logits.shape), float(logits.abs().max()))
 
 
