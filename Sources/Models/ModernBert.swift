@@ -293,15 +293,16 @@ public final class ModernBertModel: Module, TransformerModel {
 
     /// The last hidden state. A local layer's query sees the keys at most `local_attention / 2`
     /// positions away on either side: the one-sided window mask hides the older keys, its
-    /// transpose the newer ones (built only when the input is longer than the window).
+    /// transpose the newer ones. They are built even when the input fits in the window (they hide
+    /// nothing then), so a graph exported at one length stays right at every other.
     func callAsFunction(_ tokens: TokenInputs) throws -> Tensor {
         try scoped {
             var hidden = try embeddings(tokens.ids)
-            let length = tokens.ids.shape[1], window = config.slidingWindow + 1
+            let length = tokens.ids.shape[1]
             let paddingMask = try tokens.attentionMask?.paddingMask()
             var windowMasks: [Tensor] = []
-            if length > window {
-                let older = try Tensor.slidingWindowMask(queryLength: length, keyLength: length, window: window, meta: hidden.isMeta)
+            if layers.items.contains(where: \.isSliding) {
+                let older = try Tensor.slidingWindowMask(queryLength: length, keyLength: length, window: config.slidingWindow + 1, meta: hidden.isMeta)
                 windowMasks = [older, try older.transpose(0, 1)]
             }
             var tables: [Bool: (cos: Tensor, sin: Tensor)] = [:]

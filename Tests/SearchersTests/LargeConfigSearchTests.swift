@@ -91,6 +91,8 @@ import Testing
          24, 16, "roberta.encoder.layer.0.output.dense"),
         ("mpnet", #"{"architectures": ["MPNetForSequenceClassification"], "model_type": "mpnet", "hidden_size": 768, "intermediate_size": 3072, "num_hidden_layers": 12, "num_attention_heads": 12, "vocab_size": 30527, "max_position_embeddings": 514, "layer_norm_eps": 1e-05}"#,
          12, 12, "mpnet.encoder.layer.0.output.dense"),
+        ("modernbert", #"{"architectures": ["ModernBertForMaskedLM"], "model_type": "modernbert", "hidden_size": 768, "intermediate_size": 1152, "num_hidden_layers": 22, "num_attention_heads": 12, "vocab_size": 50368, "global_attn_every_n_layers": 3, "local_attention": 128, "global_rope_theta": 160000.0, "local_rope_theta": 10000.0, "norm_eps": 1e-05, "norm_bias": false, "mlp_bias": false, "attention_bias": false}"#,
+         22, 12, "model.layers.0.mlp.Wo"),
     ])
     func realSizedEncoderConfigAloneGivesOnePairAndOneBlockPerLayer(_ name: String, _ config: String, layers: Int, heads: Int, firstRoot: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slimtrace-\(name)-large-\(UUID().uuidString)")

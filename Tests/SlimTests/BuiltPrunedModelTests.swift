@@ -231,6 +231,35 @@ import TestFixtures
         #expect(difference <= 1e-5)
     }
 
+    @Test func modernBertCutsTheSameChannelsFromBothGeGLUHalvesAndHeadsFromQKAndVInsideWqkv() throws {
+        // modernbert: Wqkv [192, 64] = [q 4×16 | k 4×16 | v 4×16]; Wi [256, 64] = [input 128 | gate 128].
+        let pruned = try SlimTestSupport.prunedCopy(of: "modernbert") { tensors in
+            for layer in 0..<2 {
+                let prefix = "model.layers.\(layer)."
+                let heads = SlimTestSupport.headChannels([1, 3], size: 16)
+                SlimTestSupport.zeroRows(&tensors[prefix + "attn.Wqkv.weight"]!, heads + heads.map { $0 + 64 } + heads.map { $0 + 128 })
+                SlimTestSupport.zeroColumns(&tensors[prefix + "attn.Wo.weight"]!, heads)
+                SlimTestSupport.zeroRows(&tensors[prefix + "mlp.Wi.weight"]!, Array(0..<64) + Array(128..<192))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "mlp.Wo.weight"]!, Array(0..<64))
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "modernbert")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shapes = try SlimTestSupport.shapes(output)
+        for layer in 0..<2 {
+            let prefix = "model.layers.\(layer)."
+            #expect(shapes[prefix + "attn.Wqkv.weight"] == [96, 64])
+            #expect(shapes[prefix + "attn.Wo.weight"] == [64, 32])
+            #expect(shapes[prefix + "mlp.Wi.weight"] == [128, 64])
+            #expect(shapes[prefix + "mlp.Wo.weight"] == [64, 64])
+        }
+        #expect(report.changes.filter { $0.kind == .heads }.map(\.removed) == [[1, 3], [1, 3]])
+        #expect(report.parametersRemoved == 2 * (96 * 64 + 64 * 32 + 128 * 64 + 64 * 64))
+        print("modernbert (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
+
     @Test func gptNeoXCutsHeadsInsideItsPerHeadFusedQueryKeyValue() throws {
         // gpt_neox: query_key_value [192, 64] (with bias) = per head h, rows 48h..<48h+48 holding [q, k, v].
         let pruned = try SlimTestSupport.prunedCopy(of: "gpt_neox") { tensors in
