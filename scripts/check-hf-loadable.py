@@ -72,6 +72,21 @@ def prune_gpt2(tensors, config, zero_counts, zero_heads):
         zero_channels(tensors[prefix + "attn.c_proj.weight"], channels, 0)
 
 
+def prune_modernbert(tensors, config, zero_counts, zero_heads):
+    """ModernBERT layers: GeGLU channels (the same rows of Wi's input and gate halves, mlp.Wo
+    columns) and heads (their q, k, v rows of Wqkv, attn.Wo columns), which `--uniform` must leave."""
+    width, hidden = config["intermediate_size"], config["hidden_size"]
+    size = hidden // config["num_attention_heads"]
+    for layer, (count, heads) in enumerate(zip(zero_counts, zero_heads)):
+        prefix = f"model.layers.{layer}."
+        channels = random_channels(count, width, layer)
+        zero_channels(tensors[prefix + "mlp.Wi.weight"], channels + [width + c for c in channels], 0)
+        zero_channels(tensors[prefix + "mlp.Wo.weight"], channels, 1)
+        query = heads_channels(heads, size)
+        zero_channels(tensors[prefix + "attn.Wqkv.weight"], [part * hidden + c for part in range(3) for c in query], 0)
+        zero_channels(tensors[prefix + "attn.Wo.weight"], query, 1)
+
+
 # name: (fixture, pruning or None for a fixture that is pruned already)
 CASES = {
     "bert-pruned": ("bert-pruned", None),
@@ -82,6 +97,7 @@ CASES = {
     "mistral (70/64 channels, groups [0,3]/[2])": ("mistral", lambda t, c: prune_decoder(t, c, [70, 64], [[0, 3], [2]])),
     "llama-gqa (96/64 channels, groups [0]/[0,1])": ("llama-gqa", lambda t, c: prune_decoder(t, c, [96, 64], [[0], [0, 1]])),
     "phi3 (64/80 channels, groups [1]/[0])": ("phi3", lambda t, c: prune_decoder(t, c, [64, 80], [[1], [0]])),
+    "modernbert (64/70 GeGLU channels, heads [1]/[0,2])": ("modernbert", lambda t, c: prune_modernbert(t, c, [64, 70], [[1], [0, 2]])),
 }
 
 

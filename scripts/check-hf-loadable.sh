@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Slims the pruned fixtures (and pruned copies of gpt2, qwen2, mistral, llama-gqa, phi3) with
+# Slims the pruned fixtures (and pruned copies of gpt2, qwen2, mistral, llama-gqa, phi3, modernbert) with
 # `slimtrace slim --uniform`, loads each result with transformers' from_pretrained and prints the
 # max abs difference of its logits from the unslimmed model's (scripts/check-hf-loadable.py).
 # Needs Python with torch and transformers (5.24).

@@ -36,13 +36,13 @@ enum HuggingFaceConfig {
         return HuggingFaceForm(loads: true, settings: settings, reason: nil)
     }
 
-    /// The config's entries, keys sorted.
+    /// The config's entries, keys sorted, floats written as floats (`2.0` stays `2.0`).
     static func entries(of config: ConfigFile) throws -> [(key: String, value: JSONValue)] {
-        let value: JSONValue
-        do { value = try JSONDecoder().decode(JSONValue.self, from: config.data) } catch {
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: config.data) } catch {
             throw SlimError.writeFailed(path: config.url.path, detail: "cannot re-read the config: \(error.localizedDescription)")
         }
-        guard case let .object(entries) = value else {
+        guard case let .object(entries) = JSONValue(parsed: parsed) else {
             throw SlimError.writeFailed(path: config.url.path, detail: "the config is not a JSON object")
         }
         return entries

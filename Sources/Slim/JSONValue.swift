@@ -5,6 +5,10 @@ import Foundation
 public indirect enum JSONValue: Equatable, Sendable, Decodable {
     case string(String)
     case number(Double)
+    /// A number Python reads as a float (written with a fraction or an exponent: `2.0`, `1e-05`),
+    /// rendered with one again, so a config field typed `float` (ModernBERT's
+    /// `initializer_cutoff_factor`) still validates in transformers.
+    case float(Double)
     case bool(Bool)
     case null
     case array([JSONValue])
@@ -31,11 +35,12 @@ public indirect enum JSONValue: Equatable, Sendable, Decodable {
         case let .string(text): return JSONValue.quoted(text)
         case let .number(value):
             return value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        case let .float(value): return String(value)
         case let .bool(value): return String(value)
         case .null: return "null"
         case let .array(items):
             guard !items.isEmpty else { return "[]" }
-            if compactNumberArrays, items.allSatisfy({ if case .number = $0 { true } else { false } }) {
+            if compactNumberArrays, items.allSatisfy({ switch $0 { case .number, .float: true; default: false } }) {
                 return "[" + items.map { $0.rendered() }.joined(separator: indent > 0 ? ", " : ",") + "]"
             }
             return "[" + newline + items.map { pad + $0.rendered(indent: indent, level: level + 1, compactNumberArrays: compactNumberArrays) }
@@ -69,6 +74,30 @@ public indirect enum JSONValue: Equatable, Sendable, Decodable {
 }
 
 extension JSONValue {
+    /// A value `JSONSerialization` parsed (object keys sorted), numbers written with a fraction or
+    /// an exponent kept as `.float`; nil for anything JSON cannot hold.
+    init?(parsed value: Any) {
+        switch value {
+        case is NSNull: self = .null
+        case let text as String: self = .string(text)
+        case let number as NSNumber:
+            switch String(cString: number.objCType) {
+            case "c": self = .bool(number.boolValue)
+            case "d", "f": self = .float(number.doubleValue)
+            default: self = .number(number.doubleValue)
+            }
+        case let items as [Any]:
+            let values = items.compactMap(JSONValue.init(parsed:))
+            guard values.count == items.count else { return nil }
+            self = .array(values)
+        case let object as [String: Any]:
+            let entries = object.keys.sorted().compactMap { key in JSONValue(parsed: object[key]!).map { (key: key, value: $0) } }
+            guard entries.count == object.count else { return nil }
+            self = .object(entries)
+        default: return nil
+        }
+    }
+
     /// An object's `entries` with `key` set to `value`: in place when the key is there, else before
     /// the first key that sorts after it (Hugging Face saves a config's keys sorted).
     static func setting(_ key: String, to value: JSONValue,

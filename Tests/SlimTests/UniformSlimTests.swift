@@ -21,6 +21,13 @@ import TestFixtures
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("config.json"))) as? [String: Any])
     }
 
+    /// The top-level keys of a folder's config whose numbers Python reads as floats (`2.0`, `1e-05`).
+    static func floatKeys(_ folder: URL) throws -> Set<String> {
+        Set(try config(folder).compactMap { key, value in
+            (value as? NSNumber).map { ["d", "f"].contains(String(cString: $0.objCType)) } == true ? key : nil
+        })
+    }
+
     /// Slims `folder` uniformly into a new folder; the report and the folder.
     static func slimUniformly(_ folder: URL, label: String) throws -> (SlimReport, URL) {
         let output = SlimTestSupport.temporaryFolder("uniform-\(label)")
@@ -65,6 +72,8 @@ import TestFixtures
         for setting in form.settings {
             #expect(config[setting.key] as? Int == setting.value, "\(name): \(setting.key)")
         }
+        // transformers types some fields `float` (ModernBERT's `initializer_cutoff_factor`: 2.0).
+        #expect(try Self.floatKeys(output) == Self.floatKeys(Fixtures.model(name)), "\(name)")
         let keys = try #require(Architectures.configSizeKeys(modelType: source.config.modelType))
         #expect(form.settings.first?.key == keys.feedForward)
         if case .derived = keys.heads {
