@@ -19,6 +19,16 @@ extension ConfigFile {
         try require(value <= ConfigLimits.layers, key, "is \(value), more than the \(ConfigLimits.layers) layers slimtrace accepts")
     }
 
+    /// Throws unless `layer_types`, when given, has one `full_attention` or `sliding_attention`
+    /// entry per layer (the layer types the rotary decoders and ModernBERT know).
+    func requireLayerTypes(_ layerTypes: [String]?, layerCount: Int) throws {
+        guard let layerTypes else { return }
+        try require(layerTypes.count == layerCount, "layer_types", "has \(layerTypes.count) entries for \(layerCount) layers")
+        if let unknown = layerTypes.first(where: { !["full_attention", "sliding_attention"].contains($0) }) {
+            try require(false, "layer_types", "has \"\(unknown)\"; supported: full_attention, sliding_attention")
+        }
+    }
+
     /// Throws unless `value` (of `key`) is a multiple of `divisor` (of `divisorKey`): a width that
     /// the heads must split evenly.
     func requireDivisible(_ key: String, _ value: Int, by divisorKey: String, _ divisor: Int) throws {

@@ -139,10 +139,7 @@ public struct ModernBertConfiguration: ModelConfiguration, ClassifierConfigurati
         try file.require(headSize % 2 == 0, "hidden_size", "gives the head size \(headSize); rotary embedding needs an even one")
         try file.require(localAttention > 0, "local_attention", "must be positive, got \(localAttention)")
         try file.require(globalAttentionEveryNLayers > 0, "global_attn_every_n_layers", "must be positive, got \(globalAttentionEveryNLayers)")
-        try file.require(layerTypes.map { $0.count == layerCount } ?? true, "layer_types", "has \(layerTypes?.count ?? 0) entries for \(layerCount) layers")
-        if let unknown = layerTypes?.first(where: { !["full_attention", "sliding_attention"].contains($0) }) {
-            try file.require(false, "layer_types", "has \"\(unknown)\"; supported: full_attention, sliding_attention")
-        }
+        try file.requireLayerTypes(layerTypes, layerCount: layerCount)
         try file.require(Self.poolings.contains(classifierPooling), "classifier_pooling",
                          "is \"\(classifierPooling)\"; supported: \(Self.poolings.joined(separator: ", "))")
     }

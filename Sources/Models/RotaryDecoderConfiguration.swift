@@ -80,10 +80,7 @@ public struct RotaryDecoderConfiguration: Decodable, Sendable {
     func check(headSize: Int, file: ConfigFile) throws {
         let key = headDimensions == nil ? "hidden_size" : "head_dim"
         try file.require(headSize % 2 == 0, key, "gives the head size \(headSize); rotary embedding needs a positive even one")
-        try file.require(layerTypes.map { $0.count == layerCount } ?? true, "layer_types", "has \(layerTypes?.count ?? 0) entries for \(layerCount) layers")
-        if let unknown = layerTypes?.first(where: { !["full_attention", "sliding_attention"].contains($0) }) {
-            throw ModelError.invalidConfig(path: file.url.path, detail: "\"layer_types\" has \"\(unknown)\"; supported: full_attention, sliding_attention")
-        }
+        try file.requireLayerTypes(layerTypes, layerCount: layerCount)
     }
 
     /// The rotary frequencies `rope_scaling` (legacy, taking precedence as in transformers) or
