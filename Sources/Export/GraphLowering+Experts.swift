@@ -15,7 +15,7 @@ import Tracer
 /// the weight transposed `[E, in, out]` (a `Transpose` of the initializer, which onnxruntime folds
 /// once at load), giving `[E, rows, out]`, then each slot's expert picked with `GatherElements` on
 /// the expert axis. Why dense: it is exactly the per-expert GEMM of each row (the same dot products,
-/// whatever the routing), the graph is static and small (five nodes per projection, whatever the
+/// whatever the routing), the graph is static and small (eight nodes per projection, whatever the
 /// expert count), and the weight is never copied per token. What it costs: E/k times the routed
 /// FLOPs for a `[tokens, in]` input (the gate-up projection) and E times for a per-slot input (the
 /// down projection). The exact-cost alternatives each pay elsewhere: gathering each slot's `[out,

@@ -14,8 +14,10 @@ extension Slimtrace {
             names (input_ids, attention_mask, token_type_ids, pixel_values); the output is logits or \
             last_hidden_state. Batch size and sequence length are dynamic (images: batch only) unless \
             --static-axes is given; node names keep the module scope, as torch.onnx writes them \
-            (/bert/encoder/layer.0/intermediate/dense/MatMul). Per-layer sizes of a slimmed checkpoint \
-            export as they are.
+            (/bert/encoder/layer.0/intermediate/dense/MatMul). Every family slimtrace runs exports, routed \
+            experts (TopK routing, every expert's product then GatherElements) and MPNet's relative position \
+            buckets (computed in the graph from the length) included; per-layer sizes of a slimmed \
+            checkpoint export as they are. `slimtrace slim --export-onnx` slims and exports in one go.
 
             Before anything is written, the ONNX graph is re-run in process at the traced size and at \
             another batch size and length, and compared with the model's outputs. Models whose \
