@@ -65,4 +65,15 @@ import Testing
         #expect(result.status == 1)
         #expect(result.errors.count == 1 && result.errors[0].contains("--export-onnx"), "\(result.errors)")
     }
+
+    /// Phi-3 with a 14-token sliding window masks at 16 tokens and not at 13, so its graph depends
+    /// on the length and the dynamic-axes export fails: the slim succeeded in memory, yet neither
+    /// output is written and nothing is left in the folder.
+    @Test func aFailingExportWritesNeitherOutput() throws {
+        let scratch = try ScratchFolder()
+        let windowed = try scratch.checkpoint("windowed", from: "phi3") { $0["sliding_window"] = 14 }
+        let result = execute(["slim", windowed.path, "--output", scratch.file("slim").path, "--export-onnx", scratch.file("slim.onnx").path])
+        #expect(result.status == 1 && result.errors.count == 1 && result.errors[0].contains("ONNX export"), "\(result.errors)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path) == ["windowed"])
+    }
 }
