@@ -29,13 +29,6 @@ import Tracer
         try ReferenceChecks.expectModuleTreeEqualsPyTorch(case: fixture)
     }
 
-    @Test func mpnetBucketsMatchHuggingFacesRelativePositionBucket() {
-        // PyTorch: relative_position_bucket(tensor([0, 1, 9, 20, 200, -3])) = [0, 17, 24, 26, 31, 3].
-        let table = MPNetEncoder.bucketTable(length: 201)
-        #expect([0, 1, 9, 20, 200].map { table[$0] } == [0, 17, 24, 26, 31])
-        #expect(table[3 * 201] == 3)
-    }
-
     // MARK: ModernBERT
 
     /// The `config.json` of `fixture` with `changes` applied (`NSNull()` removes a key).
