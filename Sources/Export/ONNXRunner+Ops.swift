@@ -88,6 +88,7 @@ extension ONNXRunner {
             if indices.rank == 0 { return [try data.select(axis, try indices.integers()[0])] }
             guard axis == 0, data.rank == 2 else { throw ONNXExportError.interpreter(node: node.name, detail: "Gather of \(Shape.describe(indices.shape)) indices on axis \(axis) of a rank-\(data.rank) tensor") }
             return [try data.embedding(indices)]
+        case "GatherElements": return [try argument(0).gather(axis: int("axis", 0), index: try argument(1))]
         case "Unsqueeze":
             var result = try argument(0)
             let rank = result.rank + (try ints(1)).count

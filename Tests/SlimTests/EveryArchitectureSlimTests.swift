@@ -15,7 +15,7 @@ import TestFixtures
 @Suite struct EveryArchitectureSlimTests {
     static let cases = ["bert", "roberta", "electra", "distilbert", "vit", "gpt2", "gptj", "opt", "llama", "llama-gqa", "mistral", "qwen2",
                         "qwen3", "gemma2", "gemma3_text", "phi3", "gpt_neox", "falcon", "bloom", "phi",
-                        "mixtral", "qwen2_moe", "qwen3_moe", "xlm-roberta"]
+                        "mixtral", "qwen2_moe", "qwen3_moe", "xlm-roberta", "deberta-v2"]
     /// Cases whose heads stay, with the word the refusal gives (BLOOM's ALiBi slopes follow the head index).
     static let headsKept = ["bloom": "ALiBi"]
 
