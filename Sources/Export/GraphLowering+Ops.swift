@@ -43,7 +43,7 @@ extension GraphLowering {
             try lowerView(op, node)
         case .linear, .matmul, .conv2d, .embedding, .softmax, .layerNorm, .rmsNorm, .rotary:
             try lowerLayer(op, node)
-        case .causalMask, .slidingWindowMask, .paddingMask, .arange, .rotaryTables:
+        case .causalMask, .slidingWindowMask, .paddingMask, .arange, .rotaryTables, .relativePositions:
             try lowerGenerated(op, node)
         }
     }

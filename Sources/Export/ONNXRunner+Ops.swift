@@ -51,12 +51,21 @@ extension ONNXRunner {
         case "Sqrt": return try unary { $0.squareRoot() }
         case "Cos": return try unary { Double(Foundation.cos(Float($0))) }
         case "Sin": return try unary { Double(Foundation.sin(Float($0))) }
+        case "Log": return try unary { Double(Foundation.log(Float($0))) }
+        case "Abs": return try unary { abs($0) }
+        case "Sign": return try unary { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }
+        case "Ceil": return try unary { $0.rounded(.up) }
+        case "Clip":
+            let low = arguments.count > 1 && arguments[1] != nil ? try host(1).values[0] : -.infinity
+            let high = arguments.count > 2 && arguments[2] != nil ? try host(2).values[0] : .infinity
+            return [try host(0).map { min(max($0, low), high) }.tensor()]
         case "Gelu": return [try argument(0).gelu(approximate: attribute("approximate").map { String(decoding: $0.s, as: UTF8.self) } == "tanh" ? .tanh : .none)]
         case "Sigmoid": return [try argument(0).sigmoid()]
         case "Relu": return [try argument(0).relu()]
         case "Tanh": return [try argument(0).tanh()]
         case "Equal": return try compare(==)
         case "Greater": return try compare(>)
+        case "Less": return try compare(<)
         case "LessOrEqual": return try compare(<=)
         case "Not": return [try host(0).map { $0 == 0 ? 1 : 0 }.tensor()]
         case "Where":

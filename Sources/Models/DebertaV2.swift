@@ -159,36 +159,11 @@ public struct DebertaV2Configuration: ModelConfiguration, ClassifierConfiguratio
         }
         if relativeAttention {
             try file.requireTableSize([positionBuckets > 0 ? "position_buckets" : "max_relative_positions": 2 * attentionSpan])
+            if positionBuckets > 0 {
+                try file.require(positionBuckets >= 2 && maxRelativePositions > positionBuckets / 2 + 1, "max_relative_positions",
+                                 "is \(maxRelativePositions): log position buckets need more than position_buckets / 2 + 1 (\(positionBuckets / 2 + 1)) positions")
+            }
         }
-    }
-}
-
-/// Relative positions as DeBERTa numbers them (`build_relative_position`, `make_log_bucket_position`)
-/// and the gather indices of the c2p and p2c scores, as integer tables for one sequence length.
-enum DebertaRelativePositions {
-    /// `make_log_bucket_position(query - key, buckets, maxPosition)` for one distance, in f32 as
-    /// PyTorch computes it: exact below `buckets / 2`, log-spaced up to `maxPosition` beyond.
-    static func bucket(_ distance: Int, buckets: Int, maxPosition: Int) -> Int {
-        let mid = buckets / 2
-        let magnitude = distance < mid && distance > -mid ? mid - 1 : abs(distance)
-        guard magnitude > mid else { return distance }
-        let ratio = Float(Double(maxPosition - 1) / Double(mid))
-        let logPosition = (logf(Float(magnitude) / Float(mid)) / logf(ratio) * Float(mid - 1)).rounded(.up) + Float(mid)
-        return Int(logPosition * Float(distance.signum()))
-    }
-
-    /// The relative position of every (query, key) pair, row-major `[length, length]`.
-    static func table(length: Int, buckets: Int, maxPosition: Int) -> [Int] {
-        (0..<length).flatMap { query in
-            (0..<length).map { key in buckets > 0 ? bucket(query - key, buckets: buckets, maxPosition: maxPosition) : query - key }
-        }
-    }
-
-    /// `clamp(sign · position + span, 0, 2·span − 1)` for each relative position: the columns the
-    /// c2p (`sign` 1) and p2c (`sign` −1) gathers read, `[1, 1, length, length]` i64.
-    static func gatherIndex(_ positions: [Int], length: Int, span: Int, sign: Int, meta: Bool) throws -> Tensor {
-        guard !meta else { return .meta(shape: [1, 1, length, length], dtype: .i64) }
-        return try Tensor(integers: positions.map { min(max(sign * $0 + span, 0), 2 * span - 1) }, shape: [1, 1, length, length])
     }
 }
 
@@ -389,9 +364,12 @@ final class DebertaV2Encoder: Module {
             if let relativeEmbeddings {
                 let table = relativeEmbeddings.value(relativeEmbeddings.weight)
                 embeddings = try layerNorm.map { try $0(table) } ?? table
-                let positions = hidden.isMeta ? [] : DebertaRelativePositions.table(length: length, buckets: positionBuckets, maxPosition: maxRelativePositions)
-                contentToPosition = try DebertaRelativePositions.gatherIndex(positions, length: length, span: span, sign: 1, meta: hidden.isMeta)
-                positionToContent = try DebertaRelativePositions.gatherIndex(positions, length: length, span: span, sign: -1, meta: hidden.isMeta)
+                func index(sign: Int) throws -> Tensor {
+                    try Tensor.relativePositionIndex(length: length, buckets: positionBuckets, maxPosition: maxRelativePositions,
+                                                     span: span, sign: sign, meta: hidden.isMeta)
+                }
+                contentToPosition = try index(sign: 1)
+                positionToContent = try index(sign: -1)
             }
             let paddedKeys = try attentionMask?.paddingMask()
             let context = DebertaV2AttentionContext(relativeEmbeddings: embeddings, contentToPositionIndex: contentToPosition,

@@ -27,4 +27,6 @@ public enum Op: String, Sendable, Codable, CaseIterable {
     case maskedFill = "masked_fill"
     case `where`, ne, arange
     case rotaryTables = "rotary_tables"
+    /// DeBERTa's relative-position gather index for a sequence length (`Tensor.relativePositionIndex`).
+    case relativePositions = "relative_positions"
 }

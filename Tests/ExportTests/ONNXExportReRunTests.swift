@@ -10,17 +10,15 @@ import TestFixtures
 @Suite struct ONNXExportReRunTests {
     /// The families the exporter refuses, with the error that names the op or module at fault:
     /// routed experts (top-k routing, per-expert GEMMs) have no ONNX form yet, and MPNet's
-    /// relative-position buckets and DeBERTa's c2p/p2c gather indices are tables computed outside
-    /// the graph from the input length.
+    /// relative-position buckets are a table computed outside the graph from the input length.
     static let refused: [String: ONNXExportError] = [
         "mixtral": .unsupportedOp(op: "topk", module: "model.layers.0.mlp.gate"),
         "qwen2_moe": .unsupportedOp(op: "topk", module: "model.layers.0.mlp.gate"),
         "qwen3_moe": .unsupportedOp(op: "topk", module: "model.layers.0.mlp.gate"),
         "mpnet": .unsupportedConstant(module: "mpnet.encoder.relative_attention_bias", shape: [16, 16]),
-        "deberta-v2-v3": .unsupportedConstant(module: "deberta.encoder.layer.0.attention.self", shape: [1, 1, 16, 16]),
     ]
 
-    @Test(arguments: Fixtures.searchCases.filter { refused[$0] == nil })
+    @Test(arguments: Fixtures.searchCases.filter { refused[$0] == nil } + ["deberta-v2-v3", "deberta-v2-buckets", "deberta-v2-separate"])
     func reRunMatchesTheTraceAndAnotherLength(_ name: String) throws {
         let export = try ExportTestSupport.export(try ExportTestSupport.load(name))
         #expect(export.checks.count == 2, "\(name): checked at \(export.checks.map(\.inputShape))")
