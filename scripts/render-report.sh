@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders `slimtrace report` pages to PNG with headless Chromium, to look at them (not CI):
-# the bert, llama-gqa and mixtral fixtures, the llama-pruned fixture compared with its slim
+# the bert, electra (an unsafe finding), llama-gqa and mixtral fixtures, the llama-pruned fixture compared with its slim
 # (`report --compare`), and a BERT-base config alone (meta) whose module-level DOT is also drawn
 # with Graphviz when `dot` is installed (its size is printed: it must stay under 2,000 px).
 #
@@ -35,7 +35,7 @@ shoot() {  # NAME WIDTH HEIGHT: NAME.html to NAME.png
     echo "$out/$1.png"
 }
 
-for model in bert llama-gqa mixtral; do
+for model in bert electra llama-gqa mixtral; do
     "$binary" report "$fixtures/$model" -o "$out/$model.html"
     shoot "$model" 1280 2600
 done

@@ -56,7 +56,7 @@ extension HTMLReport {
             swatch("channels", "feed-forward channels, safe to slim"),
             swatch("unsafe", "unsafe finding (hatched; reason in notes)"),
         ]
-        if comparison != nil { items.append(swatch("removed", "removed by the slim (cross-hatched, dashed)")) }
+        if comparison != nil { items.append(swatch("removed", "removed by the slim (cross-hatched, dashed; drawn after the kept ones)")) }
         return .tag("div", ["class": "legend"], items)
     }
 

@@ -154,7 +154,7 @@ public struct HTMLReport {
         return .tag("section", ["id": "findings"], [
             .tag("h2", text: "Findings"),
             .tag("p", ["class": "muted"], text: "INC's searchers' answers (linear2linear, mha) with slimtrace's additions; an unsafe pair is one a residual joins, with the op --explain names."),
-            .tag("table", [:], rows),
+            .tag("table", ["class": "findings"], rows),
         ])
     }
 

@@ -2,24 +2,11 @@ import Tracer
 
 extension ModuleGraph {
     /// The module graph drawn as inline SVG with a simple layered layout (no Graphviz at run time):
-    /// a node's rank is its longest path from an input along forward edges (first-run order), ranks
-    /// stacked top to bottom and centred; a folded stack's nodes are boxed together under its label
+    /// ranks (`layerRanks`) stacked top to bottom and centred; a folded stack's nodes are boxed together under its label
     /// (`bert.encoder.layer.0…11 × 12`); the edge into the next repeat is a dashed arc on the right.
     var svg: Markup {
         let rankGap = 26.0, nodeHeight = 30.0, nodeGap = 12.0, margin = 16.0, characterWidth = 6.2
-        var rank = Array(repeating: 0, count: nodes.count)
-        for edge in edges where !edge.nextRepeat && edge.from < edge.to {
-            rank[edge.to] = max(rank[edge.to], rank[edge.from] + 1)
-        }
-        // Edges are listed in execution order, not by source: repeat until no rank grows.
-        var changed = true
-        while changed {
-            changed = false
-            for edge in edges where !edge.nextRepeat && edge.from < edge.to && rank[edge.to] < rank[edge.from] + 1 {
-                rank[edge.to] = rank[edge.from] + 1
-                changed = true
-            }
-        }
+        let rank = layerRanks()
         let labels = nodes.map { label(of: $0).split(separator: "\n").map(String.init) }
         let widths = labels.map { lines in Double(lines.map(\.count).max() ?? 1) * characterWidth + 16 }
         let rankCount = (rank.max() ?? 0) + 1
@@ -47,8 +34,7 @@ extension ModuleGraph {
             }
             top += nodeHeight + rankGap
         }
-        let repeatLane = 90.0
-        let width = contentWidth + 2 * margin + repeatLane
+        let width = contentWidth + 2 * margin + 80
         let height = top - rankGap + margin
 
         var clusters: [Markup] = []
@@ -62,12 +48,18 @@ extension ModuleGraph {
             clusters.append(SVG.text(title, x: minX - 2, y: minY - 9, className: "title"))
         }
         var lines: [Markup] = []
-        for edge in edges {
+        var repeatLabel: Markup?
+        for edge in pictureEdges {
             let fromX = x[edge.from] + widths[edge.from] / 2, fromY = y[edge.from] + nodeHeight
             let toX = x[edge.to] + widths[edge.to] / 2, toY = y[edge.to]
             if edge.nextRepeat || edge.from >= edge.to {
-                let laneX = margin + contentWidth + repeatLane * 0.6
-                let d = "M\(SVG.number(x[edge.from] + widths[edge.from])),\(SVG.number(fromY - nodeHeight / 2)) C\(SVG.number(laneX)),\(SVG.number(fromY)) \(SVG.number(laneX)),\(SVG.number(toY)) \(SVG.number(x[edge.to] + widths[edge.to])),\(SVG.number(toY + nodeHeight / 2))"
+                let startX = x[edge.from] + widths[edge.from], endX = x[edge.to] + widths[edge.to]
+                let laneX = max(startX, endX) + (edge.nextRepeat ? 70 : 36)
+                let d = "M\(SVG.number(startX)),\(SVG.number(fromY - nodeHeight / 2)) C\(SVG.number(laneX)),\(SVG.number(fromY)) \(SVG.number(laneX)),\(SVG.number(toY)) \(SVG.number(endX)),\(SVG.number(toY + nodeHeight / 2))"
+                if edge.nextRepeat, repeatLabel == nil {
+                    // The curve's midpoint: (P0 + 3·P1 + 3·P2 + P3) / 8.
+                    repeatLabel = SVG.text("next layer", x: (startX + 6 * laneX + endX) / 8 + 4, y: (fromY + toY) / 2, className: "small")
+                }
                 lines.append(.tag("path", ["d": d, "class": edge.nextRepeat ? "repeat-edge" : "edge", "marker-end": "url(#st-arrow)"],
                                   [.tag("title", text: (edge.nextRepeat ? "into the next layer: " : "") + edge.shapeText)]))
             } else {
@@ -76,9 +68,7 @@ extension ModuleGraph {
                 lines.append(.tag("path", ["d": d, "class": "edge", "marker-end": "url(#st-arrow)"], [.tag("title", text: edge.shapeText)]))
             }
         }
-        if edges.contains(where: \.nextRepeat) {
-            lines.append(SVG.text("next layer", x: margin + contentWidth + repeatLane * 0.6 + 4, y: margin + stackHeader + 12, className: "small"))
-        }
+        if let repeatLabel { lines.append(repeatLabel) }
         var boxes: [Markup] = []
         for node in nodes {
             var group: [Markup] = [SVG.rect(x: x[node.id], y: y[node.id], width: widths[node.id], height: nodeHeight,
@@ -94,5 +84,33 @@ extension ModuleGraph {
                                                 [.tag("path", ["d": "M0,0 L8,4 L0,8 z", "fill": "#555"])])])
         let title = "Module graph: \(nodes.count) modules" + stacks.map { ", \($0.label)" }.joined()
         return SVG.canvas(width: width, height: height, title: title, [arrow] + clusters + lines + boxes, attributes: ["class": "module-graph"])
+    }
+}
+
+extension ModuleGraph {
+    /// Each node's row in the picture: its longest path from an input along forward edges (in
+    /// first-run order), with every folded stack on rows of its own: below every node that ran
+    /// before it, above every node that ran after it (so a stack's box holds only its nodes).
+    func layerRanks() -> [Int] {
+        var rank = Array(repeating: 0, count: nodes.count)
+        let spans = stacks.indices.map { stack in
+            let members = nodes.filter { $0.stack == stack }.map(\.id)
+            return (first: members.min() ?? 0, last: members.max() ?? 0)
+        }
+        var changed = true
+        func raise(_ node: Int, to value: Int) {
+            if rank[node] < value { rank[node] = value; changed = true }
+        }
+        while changed {
+            changed = false
+            for edge in edges where !edge.nextRepeat && edge.from < edge.to { raise(edge.to, to: rank[edge.from] + 1) }
+            for (stack, span) in spans.enumerated() {
+                let before = nodes.filter { $0.stack == nil && $0.id < span.first }.map { rank[$0.id] }.max() ?? -1
+                for node in nodes where node.stack == stack { raise(node.id, to: before + 1) }
+                let bottom = nodes.filter { $0.stack == stack }.map { rank[$0.id] }.max() ?? 0
+                for node in nodes where node.stack == nil && node.id > span.last { raise(node.id, to: bottom + 1) }
+            }
+        }
+        return rank
     }
 }

@@ -41,6 +41,7 @@ enum ReportStyle {
     .edge { fill: none; stroke: #555; stroke-width: 1; } .repeat-edge { fill: none; stroke: \(orange); stroke-width: 1.6; stroke-dasharray: 5 3; }
     text.label { font: 11px system-ui, Helvetica, Arial, sans-serif; fill: #111; } text.small { font: 9px system-ui, Helvetica, Arial, sans-serif; fill: #444; }
     text.title { font: 600 12px system-ui, Helvetica, Arial, sans-serif; fill: #0b3d63; }
+    table.findings td:first-child, table.layers th { white-space: nowrap; } table.layers td:first-child { white-space: nowrap; }
     .muted { color: #555; } .scroll { overflow-x: auto; }
     @media print { body { margin: 0; max-width: none; font-size: 11px; } h2 { break-after: avoid; } .scroll { overflow: visible; } section { break-inside: auto; } }
     """

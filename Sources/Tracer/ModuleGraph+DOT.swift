@@ -2,8 +2,8 @@ extension ModuleGraph {
     /// The module graph as a compact Graphviz `digraph` (`trace --format dot --level module`): one
     /// box per module labelled with its path and class, one ellipse per input, each folded stack a
     /// cluster labelled `path.0…11 × 12` whose nodes are named relative to a layer; edges carry the
-    /// tensor shape, and the edge into the next repeat of a stack is dashed and does not constrain
-    /// the layout, so the picture is as tall as one layer.
+    /// tensor shape, and the edge into the next repeat of a stack (one per source, `pictureEdges`)
+    /// is dashed and does not constrain the layout, so the picture is as tall as one layer.
     public var dot: String {
         var lines = [
             "digraph \"modules\" {",
@@ -24,9 +24,9 @@ extension ModuleGraph {
             for node in nodes where node.stack == index { lines.append("    " + statement(node)) }
             lines.append("  }")
         }
-        for edge in edges {
+        for edge in pictureEdges {
             var attributes = ["label=\"\(edge.shapeText)\""]
-            if edge.nextRepeat { attributes += ["style=dashed", "constraint=false", "xlabel=\"next layer\""] }
+            if edge.nextRepeat { attributes = ["style=dashed", "constraint=false", "label=\"next layer\"", "color=\"#E69F00\"", "fontcolor=\"#8a5a00\""] }
             lines.append("  n\(edge.from) -> n\(edge.to) [" + attributes.joined(separator: ", ") + "];")
         }
         lines.append("}")

@@ -182,6 +182,14 @@ public struct ModuleGraph: Sendable, Equatable {
         self.stacks = stacks
     }
 
+    /// The edges a picture draws: every edge, except that of the edges from one node into the
+    /// next repeat of its stack only the first is kept (the others carry the same tensor to
+    /// other modules of the next layer, which the folded layer already shows).
+    public var pictureEdges: [Edge] {
+        var sources = Set<Int>()
+        return edges.filter { !$0.nextRepeat || sources.insert($0.from).inserted }
+    }
+
     /// `0…11` for a contiguous run, else the indices joined by commas (`0,2,5`).
     public static func rangeText(_ indices: [Int]) -> String {
         guard let first = indices.first, let last = indices.last else { return "" }
