@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders `slimtrace report` pages to PNG with headless Chromium, to look at them (not CI):
 # the bert, electra (an unsafe finding), llama-gqa and mixtral fixtures, the llama-pruned fixture compared with its slim
-# (`report --compare`), and a BERT-base config alone (meta) whose module-level DOT is also drawn
+# (`report --compare`; also in greyscale), and a BERT-base config alone (meta) whose module-level DOT is also drawn
 # with Graphviz when `dot` is installed (its size is printed: it must stay under 2,000 px).
 #
 #   bash scripts/render-report.sh [OUT_DIR (default /tmp/slimtrace-report)] [--binary PATH]
@@ -44,6 +44,11 @@ rm -rf "$out/llama-slim"
 "$binary" slim "$fixtures/llama-pruned" --output "$out/llama-slim" >/dev/null
 "$binary" report "$fixtures/llama-pruned" --compare "$out/llama-slim" -o "$out/llama-compare.html"
 shoot llama-compare 1280 3200
+# The same page in greyscale: patterns and outlines must still tell kept, removed and unsafe apart.
+sed 's#</style>#html { filter: grayscale(100%); }</style>#' "$out/llama-compare.html" > "$out/llama-compare-grey.html"
+shoot llama-compare-grey 1280 1400
+sed 's#</style>#html { filter: grayscale(100%); }</style>#' "$out/electra.html" > "$out/electra-grey.html"
+shoot electra-grey 1280 1200
 
 mkdir -p "$out/bert-base"
 cat > "$out/bert-base/config.json" <<'JSON'

@@ -56,12 +56,13 @@ extension HTMLReport {
             swatch("channels", "feed-forward channels, safe to slim"),
             swatch("unsafe", "unsafe finding (hatched; reason in notes)"),
         ]
-        if comparison != nil { items.append(swatch("removed", "removed by the slim (cross-hatched, dashed; drawn after the kept ones)")) }
+        if comparison != nil { items.append(swatch("removed", "removed by the slim (cross-hatched, dashed)")) }
         return .tag("div", ["class": "legend"], items)
     }
 
     /// An attention block's heads as cells; key/value groups outlined when there are fewer
-    /// key/value heads than query heads; heads the comparison's model lacks cross-hatched at the end.
+    /// key/value heads than query heads; heads the comparison's model lacks cross-hatched (where the
+    /// slim recorded them, else after the kept ones).
     func headCells(_ block: LayerMap.Attention, after: ModelComparison.HeadChange?) -> Markup {
         var attributes = ["data-mha": block.name]
         if let heads = block.heads { attributes["data-heads"] = String(heads) }
@@ -76,14 +77,15 @@ extension HTMLReport {
         let groupSize = grouped ? heads / kvHeads : 1
         let gap = grouped ? 4.0 : 0.0
         let groupCount = grouped ? kvHeads : 1
-        let cell = min(14, (HTMLReport.headsWidth - Double(groupCount - 1) * gap) / Double(heads))
+        let cell = min(18, (HTMLReport.headsWidth - Double(groupCount - 1) * gap) / Double(heads))
         let kept = after?.headsAfter ?? heads
+        let removed = Set(after?.removed ?? Array(kept..<max(heads, kept)))
         var shapes: [Markup] = []
         for head in 0..<heads {
             let group = head / groupSize
             let x = 2 + Double(head) * cell + (grouped ? Double(group) * gap : 0)
-            shapes.append(SVG.rect(x: x, y: 2, width: max(cell - 1, 1), height: 14, className: head < kept ? "head" : "removed",
-                                   title: "head \(head)" + (grouped ? ", key/value group \(group)" : "") + (head < kept ? "" : ": removed")))
+            shapes.append(SVG.rect(x: x, y: 2, width: max(cell - 1, 1), height: 14, className: removed.contains(head) ? "removed" : "head",
+                                   title: "head \(head)" + (grouped ? ", key/value group \(group)" : "") + (removed.contains(head) ? ": removed" : "")))
         }
         if grouped {
             for group in 0..<kvHeads {

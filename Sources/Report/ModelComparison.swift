@@ -11,9 +11,12 @@ public struct ModelComparison: Codable, Equatable, Sendable {
         public var headsAfter: Int?
         public var kvHeadsBefore: Int?
         public var kvHeadsAfter: Int?
+        /// The query heads removed, by their original index, when the slimmed checkpoint records
+        /// them (its `config.json`'s `slimtrace` section).
+        public var removed: [Int]?
 
         enum CodingKeys: String, CodingKey {
-            case name
+            case name, removed
             case headsBefore = "heads_before"
             case headsAfter = "heads_after"
             case kvHeadsBefore = "kv_heads_before"
@@ -54,9 +57,11 @@ public struct ModelComparison: Codable, Equatable, Sendable {
         case flopsAfter = "flops_after"
     }
 
-    /// Matches `after`'s layers, blocks and pairs to `before`'s by module path.
+    /// Matches `after`'s layers, blocks and pairs to `before`'s by module path; `removedHeads`
+    /// are the query heads the slim recorded as removed, by layer path (`slimtrace.layers` of the
+    /// slimmed `config.json`), for a layer with one attention block.
     public init(other: String, before: LayerMap, after: LayerMap, parameters: (before: Int, after: Int),
-                flops: (before: GraphFLOPs, after: GraphFLOPs)) {
+                flops: (before: GraphFLOPs, after: GraphFLOPs), removedHeads: [String: [Int]] = [:]) {
         self.other = other
         parametersBefore = parameters.before
         parametersAfter = parameters.after
@@ -69,8 +74,9 @@ public struct ModelComparison: Codable, Equatable, Sendable {
                 path: layer.path,
                 heads: layer.attention.map { block in
                     let slimmed = other?.attention.first { $0.name == block.name }
+                    let recorded = layer.attention.count == 1 ? removedHeads[layer.path] : nil
                     return HeadChange(name: block.name, headsBefore: block.heads, headsAfter: slimmed?.heads,
-                                      kvHeadsBefore: block.kvHeads, kvHeadsAfter: slimmed?.kvHeads)
+                                      kvHeadsBefore: block.kvHeads, kvHeadsAfter: slimmed?.kvHeads, removed: recorded)
                 },
                 channels: layer.channelPairs.map { pair in
                     ChannelChange(root: pair.root, before: pair.channels, after: other?.channelPairs.first { $0.root == pair.root }?.channels)

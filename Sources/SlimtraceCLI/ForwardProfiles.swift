@@ -1,3 +1,4 @@
+import ArgumentParser
 import Formats
 import Foundation
 import Models
@@ -7,6 +8,13 @@ import Tensor
 /// Forward passes of one or more models on one batch under the `Profiler`, with a progress line on
 /// standard error: what `bench` prints and `report --compare` draws.
 enum ForwardProfiles {
+    /// Checks `--repeat`, `--warmup` and `--compare` as the profiling commands take them.
+    static func validate(repeatCount: Int, warmup: Int, compare: String?) throws {
+        guard repeatCount >= 1 else { throw ValidationError("--repeat must be at least 1, got \(repeatCount)") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0, got \(warmup)") }
+        if let compare, compare.isEmpty { throw ValidationError("--compare needs a checkpoint folder") }
+    }
+
     /// `models` profiled one after the other on `batch` (`source`: where the batch came from, named
     /// in an error): `warmup` untimed forwards, then `repeatCount` profiled ones, rows grouped `by`.
     static func measure(_ models: [(path: String, model: any TransformerModel)], batch: ModelInputs, source: String?,

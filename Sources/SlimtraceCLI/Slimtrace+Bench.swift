@@ -70,9 +70,7 @@ extension Slimtrace {
         public init() {}
 
         public func validate() throws {
-            guard repeatCount >= 1 else { throw ValidationError("--repeat must be at least 1, got \(repeatCount)") }
-            guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0, got \(warmup)") }
-            if let compare, compare.isEmpty { throw ValidationError("--compare needs a checkpoint folder") }
+            try ForwardProfiles.validate(repeatCount: repeatCount, warmup: warmup, compare: compare)
         }
 
         public func run() throws {

@@ -52,9 +52,7 @@ extension Slimtrace {
         public init() {}
 
         public func validate() throws {
-            guard repeatCount >= 1 else { throw ValidationError("--repeat must be at least 1, got \(repeatCount)") }
-            guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0, got \(warmup)") }
-            if let compare, compare.isEmpty { throw ValidationError("--compare needs a checkpoint folder") }
+            try ForwardProfiles.validate(repeatCount: repeatCount, warmup: warmup, compare: compare)
         }
 
         public func run() throws {
@@ -84,13 +82,23 @@ extension Slimtrace {
             let otherLayers = LayerMap(search: otherSearch, graph: otherTrace.graph, moduleGraph: ModuleGraph(otherTrace.graph))
             let models = ModelComparison(other: path, before: layers, after: otherLayers,
                                          parameters: (parameters, Report.parameterCount(other.model)),
-                                         flops: (GraphFLOPs(traced.graph), GraphFLOPs(otherTrace.graph)))
+                                         flops: (GraphFLOPs(traced.graph), GraphFLOPs(otherTrace.graph)),
+                                         removedHeads: Report.recordedRemovedHeads(other.directory))
             guard !traced.loaded.isMeta, !other.isMeta else {
                 return HTMLReport.Comparison(models: models, bench: nil, benchNote: "Not profiled: a model was traced shapes only (meta), so neither forward can be timed.")
             }
             let reports = try ForwardProfiles.measure([(checkpoint.model, traced.model), (path, other.model)], batch: traced.inputs, source: nil,
                                                       warmup: warmup, repeatCount: repeatCount, by: .type)
             return HTMLReport.Comparison(models: models, bench: ProfileComparison(before: reports[0], after: reports[1]), benchNote: nil)
+        }
+
+        /// The query heads a slimmed checkpoint's `config.json` records as removed, by layer path
+        /// (`slimtrace.layers.<layer>.removed_heads`); empty for any other checkpoint.
+        static func recordedRemovedHeads(_ directory: URL) -> [String: [Int]] {
+            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("config.json").path),
+                  let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let layers = (config["slimtrace"] as? [String: Any])?["layers"] as? [String: Any] else { return [:] }
+            return layers.compactMapValues { ($0 as? [String: Any])?["removed_heads"] as? [Int] }
         }
 
         /// Elements of `model`'s distinct parameters (a tied parameter counts once).

@@ -15,7 +15,7 @@ import TestFixtures
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.model(fixture).appendingPathComponent("config.json"))) as? [String: Any])
     }
 
-    @Test(arguments: ["bert", "electra", "llama-gqa", "mixtral", "gpt2"])
+    @Test(arguments: ["bert", "electra", "llama-gqa", "mixtral", "qwen2_moe", "gpt2"])
     func everyLayerAndFindingIsOnThePageWithTheSearchsNumbers(_ fixture: String) throws {
         let scratch = try ScratchFolder()
         let page = scratch.file("report.html"), json = scratch.file("search.json")
@@ -79,6 +79,7 @@ import TestFixtures
                 let block = try #require(attention.first { change.modules[0].hasPrefix($0.name + ".") })
                 #expect(block.headsBefore == change.before && block.headsAfter == change.after, "\(block.name)")
                 if let kvAfter = change.keyValueHeadsAfter { #expect(block.kvHeadsAfter == kvAfter) }
+                #expect(block.removed == change.removed, "the removed heads are drawn where the slim took them")
                 #expect(report.elements(with: "data-mha").contains { $0["data-mha"] == block.name && $0["data-heads-after"] == String(change.after) })
             }
         }
