@@ -37,6 +37,8 @@ extension GraphLowering {
             try lowerRotaryTables(node)
         case .relativePositionBuckets:
             try lowerRelativePositionBuckets(node)
+        case .relativePositions:
+            try lowerRelativePositions(node)
         default:
             preconditionFailure("\(op) is not a generated tensor")
         }
@@ -95,6 +97,35 @@ extension GraphLowering {
                                           int64(half - 1)])
         let bucket = builder.emit1("Where", [builder.emit1("Less", [distance, int64(exact)]), distance, large])
         finish(node, "Add", [before, bucket])
+    }
+
+    /// DeBERTa's relative-position gather index `[1, 1, n, n]` from `Range(0, n)`: `i − j`, log
+    /// buckets in f32 where they apply (`Abs`, `Log`, `Ceil`, `Sign`, `Where`, as
+    /// `make_log_bucket_position`), then `Clip(span ± r, 0, 2·span − 1)`, in int64.
+    private func lowerRelativePositions(_ node: Node) throws {
+        let length = try trace.attributeValue("length", of: node)
+        let (buckets, maxPosition) = (try int("buckets", node), try int("max_position", node))
+        let (span, sign) = (try int("span", node), try int("sign", node))
+        let counted = positions(length)
+        var relative = builder.emit1("Sub", [builder.emit1("Unsqueeze", [counted, builder.constant(int64: [1])]),
+                                             builder.emit1("Unsqueeze", [counted, builder.constant(int64: [0])])])
+        if buckets > 0 {
+            let mid = Float(buckets / 2)
+            func float(_ value: Float) throws -> String { try builder.constant(Double(value), dtype: .f32) }
+            let distance = builder.emit1("Cast", [relative], [Onnx_AttributeProto("to", int: Int(DType.f32.onnxType))])
+            let magnitude = builder.emit1("Where", [builder.emit1("Less", [builder.emit1("Abs", [distance]), try float(mid)]),
+                                                    try float(mid - 1), builder.emit1("Abs", [distance])])
+            let scaled = builder.emit1("Div", [builder.emit1("Log", [builder.emit1("Div", [magnitude, try float(mid)])]),
+                                               try float(Tensor.logBucketScale(buckets: buckets, maxPosition: maxPosition))])
+            let logPosition = builder.emit1("Add", [builder.emit1("Ceil", [builder.emit1("Mul", [scaled, try float(mid - 1)])]), try float(mid)])
+            let bucketed = builder.emit1("Where", [builder.emit1("LessOrEqual", [magnitude, try float(mid)]), distance,
+                                                   builder.emit1("Mul", [logPosition, builder.emit1("Sign", [distance])])])
+            relative = builder.emit1("Cast", [bucketed], [Onnx_AttributeProto("to", int: Int(DType.i64.onnxType))])
+        }
+        let spanValue = builder.constant(int64: [span], scalar: true)
+        let shifted = sign == 1 ? builder.emit1("Add", [relative, spanValue]) : builder.emit1("Sub", [spanValue, relative])
+        let clipped = builder.emit1("Clip", [shifted, builder.constant(int64: [0], scalar: true), builder.constant(int64: [2 * span - 1], scalar: true)])
+        finish(node, "Unsqueeze", [clipped, builder.constant(int64: [0, 1])])
     }
 
     /// A tensor the forward pass created: its data when its size is fixed; when the size follows

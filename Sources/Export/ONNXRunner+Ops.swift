@@ -57,6 +57,12 @@ extension ONNXRunner {
         case "Sqrt": return try unary { $0.squareRoot() }
         case "Cos": return try unary { Double(Foundation.cos(Float($0))) }
         case "Sin": return try unary { Double(Foundation.sin(Float($0))) }
+        case "Sign": return try unary { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }
+        case "Ceil": return try unary { $0.rounded(.up) }
+        case "Clip":
+            let low = arguments.count > 1 && arguments[1] != nil ? try host(1).values[0] : -.infinity
+            let high = arguments.count > 2 && arguments[2] != nil ? try host(2).values[0] : .infinity
+            return [try host(0).map { min(max($0, low), high) }.tensor()]
         case "Gelu": return [try argument(0).gelu(approximate: attribute("approximate").map { String(decoding: $0.s, as: UTF8.self) } == "tanh" ? .tanh : .none)]
         case "Sigmoid": return [try argument(0).sigmoid()]
         case "Relu": return [try argument(0).relu()]
@@ -98,8 +104,7 @@ extension ONNXRunner {
             if indices.rank == 0 { return [try data.select(axis, try indices.integers()[0])] }
             guard axis == 0, data.rank == 2 else { throw ONNXExportError.interpreter(node: node.name, detail: "Gather of \(Shape.describe(indices.shape)) indices on axis \(axis) of a rank-\(data.rank) tensor") }
             return [try data.embedding(indices)]
-        case "GatherElements":
-            return [try ONNXRunner.gatherElements(argument(0), indices: argument(1), axis: int("axis", 0), node: node.name)]
+        case "GatherElements": return [try argument(0).gather(axis: int("axis", 0), index: try argument(1))]
         case "TopK":
             let input = try argument(0)
             guard try Shape.normalizeAxis(int("axis", -1), rank: input.rank, op: node.opType) == input.rank - 1, int("largest", 1) == 1 else {
@@ -135,30 +140,5 @@ extension ONNXRunner {
         default:
             throw ONNXExportError.interpreter(node: node.name, detail: "op \(node.opType) is not one the exporter writes")
         }
-    }
-
-    /// ONNX `GatherElements` of f32 `data` (PyTorch's `gather`): the output has the shape of
-    /// `indices`, element `i` is `data` at `i` with its `axis` coordinate replaced by `indices[i]`.
-    static func gatherElements(_ data: Tensor, indices: Tensor, axis rawAxis: Int, node: String) throws -> Tensor {
-        let axis = try Shape.normalizeAxis(rawAxis, rank: data.rank, op: "GatherElements")
-        guard indices.rank == data.rank, zip(indices.shape, data.shape).enumerated().allSatisfy({ $0.offset == axis || $0.element.0 <= $0.element.1 }) else {
-            throw ONNXExportError.interpreter(node: node, detail: "GatherElements of \(Shape.describe(indices.shape)) indices from \(Shape.describe(data.shape))")
-        }
-        let values = try data.floats(), positions = try indices.integers()
-        let dataStrides = Shape.contiguousStrides(data.shape), strides = Shape.contiguousStrides(indices.shape)
-        let size = data.shape[axis]
-        var result = [Float](repeating: 0, count: positions.count)
-        for (index, position) in positions.enumerated() {
-            guard position >= -size, position < size else {
-                throw ONNXExportError.interpreter(node: node, detail: "GatherElements index \(position) is outside axis \(axis) of size \(size)")
-            }
-            var offset = 0
-            for dimension in indices.shape.indices {
-                let coordinate = dimension == axis ? (position + size) % size : index / strides[dimension] % indices.shape[dimension]
-                offset += coordinate * dataStrides[dimension]
-            }
-            result[index] = values[offset]
-        }
-        return try Tensor(result, shape: indices.shape)
     }
 }

@@ -29,6 +29,8 @@ public enum Architectures {
         "modernbert": Architecture(ModernBertConfiguration.self, prefix: "model", [
             "ModernBertModel": .init(ModernBertModel.init(_:source:)), "ModernBertForSequenceClassification": .init(ModernBertForSequenceClassification.init),
             "ModernBertForMaskedLM": .init(ModernBertForMaskedLM.init)]),
+        "deberta-v2": Architecture(DebertaV2Configuration.self, prefix: "deberta", [
+            "DebertaV2Model": .init(DebertaV2Model.init), "DebertaV2ForSequenceClassification": .init(DebertaV2ForSequenceClassification.init)]),
         "vit": Architecture(ViTConfiguration.self, prefix: "vit", [
             "ViTModel": .init(ViTModel.init(_:source:)), "ViTForImageClassification": .init(ViTForImageClassification.init)]),
         "opt": Architecture(OPTConfiguration.self, prefix: "model", [

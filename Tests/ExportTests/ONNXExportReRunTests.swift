@@ -9,7 +9,7 @@ import TestFixtures
 /// own output at another batch size and length (the dynamic axes work), for every family (routed
 /// experts and MPNet's relative position buckets included) and for per-layer slimmed models.
 @Suite struct ONNXExportReRunTests {
-    @Test(arguments: Fixtures.searchCases)
+    @Test(arguments: Fixtures.searchCases + ["deberta-v2-v3", "deberta-v2-buckets", "deberta-v2-separate"])
     func reRunMatchesTheTraceAndAnotherLength(_ name: String) throws {
         let export = try ExportTestSupport.export(try ExportTestSupport.load(name))
         #expect(export.checks.count == 2, "\(name): checked at \(export.checks.map(\.inputShape))")

@@ -17,7 +17,7 @@ import TestFixtures
 @Suite struct EveryArchitectureSlimTests {
     static let cases = ["bert", "roberta", "electra", "distilbert", "vit", "gpt2", "gptj", "opt", "llama", "llama-gqa", "mistral", "qwen2",
                         "qwen3", "gemma2", "gemma3_text", "phi3", "gpt_neox", "falcon", "bloom", "phi",
-                        "mixtral", "qwen2_moe", "qwen3_moe", "xlm-roberta",
+                        "mixtral", "qwen2_moe", "qwen3_moe", "xlm-roberta", "deberta-v2",
                         "qwen3-variant", "gemma2-variant", "gemma3_text-variant", "phi-variant", "bloom-variant", "falcon-mqa",
                         "falcon-sequential", "mixtral-variant", "qwen2_moe-variant", "qwen3_moe-variant",
                         "modernbert", "modernbert-variant"]
