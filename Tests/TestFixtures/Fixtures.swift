@@ -13,6 +13,12 @@ public enum Fixtures {
         root.appendingPathComponent("models").appendingPathComponent(name)
     }
 
+    /// A real-sized `config.json` alone (`mixtral-8x7b`, `qwen3-235b-a22b`, `llama2-70b`), for
+    /// meta-mode runs; `scripts/large-config-search.sh` times the release binary on them.
+    public static func config(_ name: String) -> URL {
+        root.appendingPathComponent("configs").appendingPathComponent(name)
+    }
+
     /// The model cases that have INC's search results (the unpruned ones).
     public static let searchCases = ["bert", "distilbert", "electra", "gpt2", "gptj", "llama", "llama-gqa", "mistral", "opt", "qwen2", "roberta", "vit",
                                      "qwen3", "gemma2", "gemma3_text", "olmo2", "phi3", "gpt_neox", "falcon", "bloom", "phi",
