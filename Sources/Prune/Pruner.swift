@@ -28,10 +28,12 @@ public final class Pruner {
         var linears: [String: Linear] = [:]
         for (path, module) in model.namedModules() { if let linear = module as? Linear { linears[path] = linear } }
         self.linears = linears
-        findings = all.filter { $0.safe && $0.fusedGLU != true }
+        let notLinear = { (finding: Linear2LinearFinding) in ([finding.rootLinear] + finding.targetFrontierLinears).first { linears[$0] == nil } }
+        findings = all.filter { $0.safe && $0.fusedGLU != true && notLinear($0) == nil }
         skipped = all.compactMap { finding in
             if !finding.safe { return "\(finding.rootLinear): not safe (its frontiers' outputs reach more than this root)" }
             if finding.fusedGLU == true { return "\(finding.rootLinear): fused GLU frontier, not pruned" }
+            if let other = notLinear(finding) { return "\(finding.rootLinear): \(other) is not a Linear (e.g. GPT-2's Conv1D), not pruned" }
             return nil
         }
     }

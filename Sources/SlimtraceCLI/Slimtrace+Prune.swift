@@ -14,7 +14,10 @@ extension Slimtrace {
             abstract: "Prune feed-forward channels and attention heads from calibration text, then slim (or keep the shapes).",
             discussion: """
             The calibration file is tokenised as one stream by the checkpoint's tokenizer.json and \
-            cut into --samples windows of --window tokens. One forward pass per window gathers, at \
+            cut into --samples windows of --window tokens; with --calibration-unit lines (sentence \
+            encoders, which see short texts) each non-empty line is one text with the tokenizer's \
+            special tokens ([CLS] ... [SEP]), from the start of the file until --samples × --window \
+            tokens. One forward pass per window or text gathers, at \
             the input of every safe Linear2Linear root (e.g. down_proj), each channel's mean, variance \
             and norm. Channels are scored by --method: flap (variance · ‖W[:,j]‖², the removed \
             channels' mean folded into the root's bias), wanda-sp (‖W[:,j]‖ · ‖x_j‖) or magnitude \
@@ -58,6 +61,9 @@ extension Slimtrace {
         @Option(name: .long, help: ArgumentHelp("Calibration windows (from the start of the file).", valueName: "n"))
         public var samples = 32
 
+        @Option(name: .long, help: ArgumentHelp("Calibrate on windows of the token stream, or on the file's lines as texts.", valueName: "windows|lines"))
+        public var calibrationUnit: CalibrationUnit = .windows
+
         @Option(name: .long, help: ArgumentHelp("Fraction of the feed-forward channels to remove, in [0, 1).", valueName: "s"))
         public var ffnSparsity: Double
 
@@ -94,14 +100,17 @@ extension Slimtrace {
 
         public func run() throws {
             let destination = try output.claim(reading: [checkpoint.model, calibration])
-            let windows = try TextTokenStream.windows(file: calibration, model: checkpoint.url, length: window, stride: window, samples: samples)
+            let batches = switch calibrationUnit {
+            case .windows: try TextTokenStream.windows(file: calibration, model: checkpoint.url, length: window, stride: window, samples: samples).batches()
+            case .lines: try TextTokenStream.lines(file: calibration, model: checkpoint.url, tokens: window * samples)
+            }
             let pruner = try CheckpointPruner(directory: checkpoint.url, options: options)
-            let bar = ProgressLine(total: windows.windows.count)
-            let result = try pruner.prune(calibration: try windows.batches(), to: destination, keepShapes: keepShapes) { stage in
+            let bar = ProgressLine(total: batches.count)
+            let result = try pruner.prune(calibration: batches, to: destination, keepShapes: keepShapes) { stage in
                 switch stage {
                 case let .calibrating(done, _): bar.update(completed: done, label: "calibrating")
-                case .writing: bar.update(completed: windows.windows.count, label: "writing")
-                case .slimming: bar.update(completed: windows.windows.count, label: "slimming")
+                case .writing: bar.update(completed: batches.count, label: "writing")
+                case .slimming: bar.update(completed: batches.count, label: "slimming")
                 }
             }
             bar.finish()

@@ -86,6 +86,31 @@ import TestFixtures
         #expect(try checkpoint.tensor(named: plan.output + ".weight").shape == [48, 4 * 8])
     }
 
+    /// Fused q/k/v in each known layout (GPT-2's `Conv1D` `c_attn`, Phi-3's concatenated `qkv_proj`,
+    /// Falcon's grouped, GPT-NeoX's per head) and BERT's separate projections: the groups pruning
+    /// zeroes are the ones slim removes, and the slimmed model gives the zeroed model's outputs.
+    @Test(arguments: ["gpt2", "phi3", "falcon", "gpt_neox", "bert"])
+    func fusedAndEncoderLayoutsSlimToTheKeepShapesOutputs(name: String) throws {
+        let scratch = PruneTestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let calibration = try TokenWindows(ids: PruneTestSupport.ids(64, vocabulary: 1000, seed: 3), length: 16, stride: 16, samples: nil, source: "ids")
+        let probe = try TokenWindows(ids: PruneTestSupport.ids(16, vocabulary: 1000, seed: 4), length: 16, stride: 16, samples: nil, source: "ids")
+        // Wanda-sp needs no bias: every family's config can say the result.
+        let options = PruneOptions(ffnSparsity: 0, method: .wandaSP, headSparsity: 0.5)
+        var reports: [PruneReport] = []
+        for (folder, keepShapes) in [("kept", true), ("slim", false)] {
+            let output = try OutputPath(scratch.appendingPathComponent(folder).path, kind: .folder(replacing: false), inputs: [Fixtures.model(name)])
+            reports.append(try CheckpointPruner(directory: Fixtures.model(name), options: options)
+                .prune(calibration: try calibration.batches(), to: output, keepShapes: keepShapes))
+        }
+        #expect(reports[0].headPlans == reports[1].headPlans)
+        #expect(reports[1].groupsRemoved > 0 && reports[1].groupsRemoved == reports[1].groupsTotal / 2, "\(name): \(reports[1].summary)")
+        #expect(reports[1].parametersAfter < reports[1].parametersBefore)
+        let outputs = try ["kept", "slim"].map { try Checkpoint(directory: scratch.appendingPathComponent($0)).loadModel().forward(try probe.batches()[0]).floats() }
+        let difference = PruneTestSupport.maxAbsDiff(outputs[0], outputs[1])
+        #expect(difference <= 1e-4, "\(name): max abs diff \(difference)")
+    }
+
     @Test func familiesWhoseHeadsStayAreSkippedWithAReason() throws {
         for (name, reason) in [("olmo2", "normalises"), ("bloom", "ALiBi"), ("mpnet", "adds per-head terms")] {
             let pruner = try HeadPruner(model: try Checkpoint(directory: Fixtures.model(name)).loadModel())
