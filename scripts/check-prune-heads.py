@@ -28,7 +28,8 @@ TOLERANCE = 1e-5
 
 def slimtrace_logits(binary, model, inputs, work, name):
     output = work / f"{name}-logits.safetensors"
-    subprocess.run([binary, "run", str(model), "--inputs", str(inputs), "--output", str(output), "--force"],
+    output.unlink(missing_ok=True)
+    subprocess.run([binary, "run", str(model), "--inputs", str(inputs), "--output", str(output)],
                    check=True, stdout=subprocess.DEVNULL)
     return load_file(output)["logits"][0]
 
