@@ -6,7 +6,8 @@ import Tracer
 /// Tensors the forward pass makes from the input's size (masks, positions, rotary tables, the
 /// tensors it creates itself) as ONNX subgraphs of the dynamic sizes: `Range` for positions,
 /// `Greater` / `LessOrEqual` on them for masks, `Cos` / `Sin` of positions × inverse frequencies
-/// for rotary tables, `ConstantOfShape` for a filled tensor.
+/// for rotary tables, T5's log buckets of `Range` differences for relative positions,
+/// `ConstantOfShape` for a filled tensor.
 extension GraphLowering {
     func lowerGenerated(_ op: Op, _ node: Node) throws {
         switch op {
@@ -34,6 +35,8 @@ extension GraphLowering {
             }
         case .rotaryTables:
             try lowerRotaryTables(node)
+        case .relativePositionBuckets:
+            try lowerRelativePositionBuckets(node)
         default:
             preconditionFailure("\(op) is not a generated tensor")
         }
@@ -69,6 +72,29 @@ extension GraphLowering {
         }
         finish(node, output: 0, "Cos", [repeated])
         finish(node, output: 1, "Sin", [repeated])
+    }
+
+    /// `relative_position_bucket(key − query)` for every pair, as Hugging Face computes it:
+    /// n = query − key; (n < 0)·half, plus |n| when below `exact` (a quarter of the buckets), else
+    /// `exact + int(log(|n| / exact) / log(maxDistance / exact) · (half − exact))` in f32, at most
+    /// `half − 1`. The log reads `max(|n|, exact)` so that the branch `Where` drops never takes log 0.
+    private func lowerRelativePositionBuckets(_ node: Node) throws {
+        let buckets = try int("buckets", node), maxDistance = try int("max_distance", node)
+        let half = buckets / 2, exact = half / 2
+        let queries = try trace.attributeValue("query_length", of: node), keys = try trace.attributeValue("key_length", of: node)
+        let n = builder.emit1("Sub", [builder.emit1("Unsqueeze", [positions(queries), builder.constant(int64: [1])]), positions(keys)])
+        let int64 = { (value: Int) in self.builder.constant(int64: [value], scalar: true) }
+        let float32 = { (value: Float) in try self.builder.constant(Double(value), dtype: .f32) }
+        let before = builder.emit1("Mul", [builder.emit1("Cast", [builder.emit1("Less", [n, int64(0)])], [Onnx_AttributeProto("to", int: Int(DType.i64.onnxType))]), int64(half)])
+        let distance = builder.emit1("Abs", [n])
+        let far = builder.emit1("Cast", [builder.emit1("Max", [distance, int64(exact)])], [Onnx_AttributeProto("to", int: Int(DType.f32.onnxType))])
+        let logRange = Float(Foundation.log(Double(maxDistance) / Double(exact)))
+        let logScale = builder.emit1("Log", [builder.emit1("Div", [far, try float32(Float(exact))])])
+        let scaled = builder.emit1("Mul", [builder.emit1("Div", [logScale, try float32(logRange)]), try float32(Float(half - exact))])
+        let large = builder.emit1("Min", [builder.emit1("Add", [builder.emit1("Cast", [scaled], [Onnx_AttributeProto("to", int: Int(DType.i64.onnxType))]), int64(exact)]),
+                                          int64(half - 1)])
+        let bucket = builder.emit1("Where", [builder.emit1("Less", [distance, int64(exact)]), distance, large])
+        finish(node, "Add", [before, bucket])
     }
 
     /// A tensor the forward pass created: its data when its size is fixed; when the size follows

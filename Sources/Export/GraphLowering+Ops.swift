@@ -19,7 +19,7 @@ extension GraphLowering {
         case .sigmoid: finish(node, "Sigmoid", [floatInput(node, 0)])
         case .dropout, .contiguous: alias(node, to: input(node, 0))
         case .topk, .routedLinear:
-            throw ONNXExportError.unsupportedOp(op: op.rawValue, module: node.scope?.displayPath ?? "<root>")
+            try lowerExperts(op, node)
         case .sum, .mean:
             let keep = node.attributes["keepdim"] == .bool(true) ? 1 : 0
             finish(node, op == .sum ? "ReduceSum" : "ReduceMean", [floatInput(node, 0), builder.constant(int64: [try int("dim", node)])],
@@ -41,7 +41,7 @@ extension GraphLowering {
             try lowerView(op, node)
         case .linear, .matmul, .conv2d, .embedding, .softmax, .layerNorm, .rmsNorm, .rotary:
             try lowerLayer(op, node)
-        case .causalMask, .slidingWindowMask, .paddingMask, .arange, .rotaryTables:
+        case .causalMask, .slidingWindowMask, .paddingMask, .arange, .rotaryTables, .relativePositionBuckets:
             try lowerGenerated(op, node)
         }
     }

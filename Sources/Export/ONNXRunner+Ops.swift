@@ -3,7 +3,8 @@ import ONNXProto
 import Tensor
 
 /// One ONNX node on the runtime: float tensor ops go to the `Tensor` kernels (`MatMul`, `Gelu`,
-/// `LayerNormalization`, `Softmax`, arithmetic...), sizes, positions and masks to `HostArray`.
+/// `LayerNormalization`, `Softmax`, `TopK`, arithmetic...), sizes, positions, masks and relative
+/// position buckets to `HostArray`.
 extension ONNXRunner {
     static func run(_ node: Onnx_NodeProto, _ arguments: [Tensor?]) throws -> [Tensor] {
         func argument(_ index: Int) throws -> Tensor {
@@ -47,7 +48,12 @@ extension ONNXRunner {
         case "Sub": return try arithmetic({ try $0.sub($1) }, -)
         case "Mul": return try arithmetic({ try $0.mul($1) }, *)
         case "Div": return try arithmetic({ try $0.div($1) }, /)
+        case "Max", "Min":
+            let larger = node.opType == "Max"
+            return [try HostArray.broadcast(host(0), host(1), to: try argument(0).dtype, op: node.opType) { larger ? Swift.max($0, $1) : Swift.min($0, $1) }.tensor()]
         case "Neg": return [try argument(0).mul(-1)]
+        case "Abs": return [try host(0).map { Swift.abs($0) }.tensor()]
+        case "Log": return try unary { Double(Foundation.log(Float($0))) }
         case "Sqrt": return try unary { $0.squareRoot() }
         case "Cos": return try unary { Double(Foundation.cos(Float($0))) }
         case "Sin": return try unary { Double(Foundation.sin(Float($0))) }
@@ -57,11 +63,15 @@ extension ONNXRunner {
         case "Tanh": return [try argument(0).tanh()]
         case "Equal": return try compare(==)
         case "Greater": return try compare(>)
+        case "Less": return try compare(<)
         case "LessOrEqual": return try compare(<=)
         case "Not": return [try host(0).map { $0 == 0 ? 1 : 0 }.tensor()]
         case "Where":
             let condition = try argument(0), a = try argument(1), b = try argument(2)
-            return [try Tensor.where(condition, a, b)]
+            guard !a.dtype.isFloatingPoint else { return [try Tensor.where(condition, a, b)] }
+            // Integers stay integers: pick a where the condition holds (NaN marks b's places; integers are never NaN).
+            let picked = try HostArray.broadcast(host(0), host(1), to: a.dtype, op: node.opType) { $0 != 0 ? $1 : .nan }
+            return [try HostArray.broadcast(picked, host(2), to: a.dtype, op: node.opType) { $0.isNaN ? $1 : $0 }.tensor()]
         case "Range":
             let start = try ints(0)[0], limit = try ints(1)[0], delta = try ints(2)[0]
             let values = Array(stride(from: start, to: limit, by: delta))
@@ -88,6 +98,15 @@ extension ONNXRunner {
             if indices.rank == 0 { return [try data.select(axis, try indices.integers()[0])] }
             guard axis == 0, data.rank == 2 else { throw ONNXExportError.interpreter(node: node.name, detail: "Gather of \(Shape.describe(indices.shape)) indices on axis \(axis) of a rank-\(data.rank) tensor") }
             return [try data.embedding(indices)]
+        case "GatherElements":
+            return [try ONNXRunner.gatherElements(argument(0), indices: argument(1), axis: int("axis", 0), node: node.name)]
+        case "TopK":
+            let input = try argument(0)
+            guard try Shape.normalizeAxis(int("axis", -1), rank: input.rank, op: node.opType) == input.rank - 1, int("largest", 1) == 1 else {
+                throw ONNXExportError.interpreter(node: node.name, detail: "TopK runs on the last axis, largest first, only")
+            }
+            let top = try input.topk(try ints(1)[0])
+            return [top.values, top.indices]
         case "Unsqueeze":
             var result = try argument(0)
             let rank = result.rank + (try ints(1)).count
@@ -116,5 +135,30 @@ extension ONNXRunner {
         default:
             throw ONNXExportError.interpreter(node: node.name, detail: "op \(node.opType) is not one the exporter writes")
         }
+    }
+
+    /// ONNX `GatherElements` of f32 `data` (PyTorch's `gather`): the output has the shape of
+    /// `indices`, element `i` is `data` at `i` with its `axis` coordinate replaced by `indices[i]`.
+    static func gatherElements(_ data: Tensor, indices: Tensor, axis rawAxis: Int, node: String) throws -> Tensor {
+        let axis = try Shape.normalizeAxis(rawAxis, rank: data.rank, op: "GatherElements")
+        guard indices.rank == data.rank, zip(indices.shape, data.shape).enumerated().allSatisfy({ $0.offset == axis || $0.element.0 <= $0.element.1 }) else {
+            throw ONNXExportError.interpreter(node: node, detail: "GatherElements of \(Shape.describe(indices.shape)) indices from \(Shape.describe(data.shape))")
+        }
+        let values = try data.floats(), positions = try indices.integers()
+        let dataStrides = Shape.contiguousStrides(data.shape), strides = Shape.contiguousStrides(indices.shape)
+        let size = data.shape[axis]
+        var result = [Float](repeating: 0, count: positions.count)
+        for (index, position) in positions.enumerated() {
+            guard position >= -size, position < size else {
+                throw ONNXExportError.interpreter(node: node, detail: "GatherElements index \(position) is outside axis \(axis) of size \(size)")
+            }
+            var offset = 0
+            for dimension in indices.shape.indices {
+                let coordinate = dimension == axis ? (position + size) % size : index / strides[dimension] % indices.shape[dimension]
+                offset += coordinate * dataStrides[dimension]
+            }
+            result[index] = values[offset]
+        }
+        return try Tensor(result, shape: indices.shape)
     }
 }

@@ -25,4 +25,5 @@ public enum Op: String, Sendable, Codable, CaseIterable {
     case maskedFill = "masked_fill"
     case `where`, ne, arange
     case rotaryTables = "rotary_tables"
+    case relativePositionBuckets = "relative_position_buckets"
 }
