@@ -5,13 +5,15 @@ import Slim
 import Tensor
 
 /// Prunes a checkpoint folder into a new one (FLAP's `main.py` end to end): loads the model,
-/// prunes it (`Pruner`) from calibration batches, and writes either the zeroed, compensated
+/// prunes it (`Pruner` for feed-forward channels, `HeadPruner` for attention heads, statistics
+/// from one calibration pass) from calibration batches, and writes either the zeroed, compensated
 /// checkpoint at its original sizes (`keepShapes`, loadable by Hugging Face) or, by default, that
-/// checkpoint slimmed by `CheckpointSlimmer` (the zeroed channels removed, outputs verified).
+/// checkpoint slimmed by `CheckpointSlimmer` (the zeroed channels and heads removed, outputs verified).
 ///
 /// Biases compensation needs on linears that had none are added to the tensors, with zeros on the
-/// other linears of those modules and the family's switch (`mlp_bias: true` in a LLaMA config;
-/// Hugging Face's `LlamaMLP` gives all three projections a bias then) set in `config.json`.
+/// other linears of those modules and the family's switch (`mlp_bias: true` in a LLaMA config:
+/// Hugging Face's `LlamaMLP` gives all three projections a bias then; `attention_bias: true`:
+/// q, k, v and o) set in `config.json`.
 public struct CheckpointPruner {
     public let checkpoint: Checkpoint
     public var options: PruneOptions
@@ -40,7 +42,7 @@ public struct CheckpointPruner {
         if !keepShapes {
             progress(.slimming)
             let slimmed = try CheckpointSlimmer(directory: URL(fileURLWithPath: report.output),
-                                                options: SlimOptions(round: 1, channels: true, heads: false, tolerance: slimTolerance))
+                                                options: SlimOptions(round: 1, channels: true, heads: !report.headPlans.isEmpty, tolerance: slimTolerance))
                 .slim(to: output)
             try? FileManager.default.removeItem(atPath: report.output)
             report.parametersAfter = slimmed.parametersAfter
@@ -48,7 +50,9 @@ public struct CheckpointPruner {
         report.output = output.path
         report.totalSeconds = Date().timeIntervalSince(start)
         report.summary = "\(options.method.rawValue) \(options.allocation.rawValue): removed \(report.channelsRemoved) of \(report.channelsTotal) feed-forward channels "
-            + "in \(report.plans.count) pair(s) from \(report.tokens) calibration tokens; "
+            + "in \(report.plans.count) pair(s)"
+            + (options.headSparsity > 0 ? " and \(report.groupsRemoved) of \(report.groupsTotal) key/value groups in \(report.headPlans.count) attention block(s)" : "")
+            + " from \(report.tokens) calibration tokens; "
             + (keepShapes ? "wrote the zeroed checkpoint at its original sizes" : "slimmed \(report.parametersBefore) to \(report.parametersAfter) parameters")
             + (report.biasCompensation ? ", with bias compensation" : "")
         return report
@@ -62,12 +66,16 @@ public struct CheckpointPruner {
         let model = try checkpoint.loadModel()
         let parameters = model.uniqueParameters().reduce(0) { $0 + $1.parameter.tensor.elementCount }
         let pruner = try Pruner(model: model)
+        let headPruner = options.headSparsity > 0 ? try HeadPruner(model: model) : nil
         let calibrationStart = Date()
         let statistics = options.method.needsCalibration
-            ? try pruner.calibrate(calibration) { progress(.calibrating(done: $0, of: calibration.count)) } : [:]
+            ? try pruner.calibrate(calibration, alsoWatching: headPruner?.watched ?? []) { progress(.calibrating(done: $0, of: calibration.count)) } : [:]
         let calibrationSeconds = Date().timeIntervalSince(calibrationStart)
         let plans = try pruner.plan(options, statistics: statistics)
-        let added = try pruner.apply(plans, statistics: statistics, compensate: options.method.compensatesBias)
+        let headPlans = try headPruner?.plan(options, statistics: statistics) ?? []
+        let addedMLP = try pruner.apply(plans, statistics: statistics, compensate: options.method.compensatesBias)
+        let addedAttention = try headPruner?.apply(headPlans, statistics: statistics, compensate: options.method.compensatesBias) ?? []
+        let added = addedMLP + addedAttention
         if let first = added.first, checkpoint.config.modelType != "llama" {
             throw PruneError.biasNotExpressible(modelType: checkpoint.config.modelType, path: String(first.name.dropLast(".bias".count)))
         }
@@ -76,10 +84,10 @@ public struct CheckpointPruner {
             output.url.deletingLastPathComponent().appendingPathComponent(".\(output.url.lastPathComponent).unslimmed").path,
             kind: .folder(replacing: true), inputs: [checkpoint.directory])
         try CheckpointWriter.write(tensors: try tensors(of: model, adding: added), metadata: checkpoint.metadata,
-                                   config: try config(settingMLPBias: !added.isEmpty),
+                                   config: try config(setting: (addedMLP.isEmpty ? [] : ["mlp_bias"]) + (addedAttention.isEmpty ? [] : ["attention_bias"])),
                                    auxiliaryFilesFrom: checkpoint.directory, to: destination)
         let addedElements = added.reduce(0) { $0 + $1.tensor.elementCount }
-        return PruneReport(
+        var report = PruneReport(
             source: checkpoint.directory.path, output: destination.url.path, method: options.method, allocation: options.allocation,
             ffnSparsity: options.ffnSparsity, samples: calibration.count,
             tokens: calibration.reduce(0) { $0 + ($1.entries.first?.tensor.elementCount ?? 0) },
@@ -87,6 +95,8 @@ public struct CheckpointPruner {
             channelsRemoved: plans.reduce(0) { $0 + $1.removed.count }, channelsTotal: plans.reduce(0) { $0 + $1.channels },
             plans: plans, skipped: pruner.skipped, parametersBefore: parameters, parametersAfter: parameters + addedElements,
             calibrationSeconds: calibrationSeconds, totalSeconds: 0, summary: "")
+        report.addHeads(headPlans, blocks: headPruner?.blocks ?? [], skipped: headPruner?.skipped ?? [], options: options)
+        return report
     }
 
     /// Every stored tensor in its order (the model's pruned parameter of that name, in the stored
@@ -110,14 +120,14 @@ public struct CheckpointPruner {
         return result
     }
 
-    /// The source config, with `mlp_bias: true` when biases were added.
-    private func config(settingMLPBias: Bool) throws -> String {
+    /// The source config, with each of `switches` (`mlp_bias`, `attention_bias`) set true.
+    private func config(setting switches: [String]) throws -> String {
         guard case var .object(entries) = try JSONDecoder().decode(JSONValue.self, from: checkpoint.config.data) else {
             throw PruneError.unsupportedModule(path: checkpoint.config.url.path, detail: "the config is not a JSON object")
         }
-        if settingMLPBias {
-            if let index = entries.firstIndex(where: { $0.key == "mlp_bias" }) { entries[index].value = .bool(true) } else {
-                entries.insert(("mlp_bias", .bool(true)), at: entries.firstIndex { $0.key > "mlp_bias" } ?? entries.endIndex)
+        for key in switches {
+            if let index = entries.firstIndex(where: { $0.key == key }) { entries[index].value = .bool(true) } else {
+                entries.insert((key, .bool(true)), at: entries.firstIndex { $0.key > key } ?? entries.endIndex)
             }
         }
         return JSONValue.object(entries).rendered(indent: 2, compactNumberArrays: true)

@@ -14,6 +14,8 @@ public enum PruneError: Error, LocalizedError, Equatable {
     case biasNotExpressible(modelType: String, path: String)
     /// The model does not produce next-token logits `[batch, length, vocabulary]`.
     case notACausalLM(model: String, detail: String)
+    /// The model gives no token embeddings to pool (`eval --reference`).
+    case notAnEncoder(model: String, detail: String)
 
     public var errorDescription: String? {
         switch self {
@@ -24,6 +26,7 @@ public enum PruneError: Error, LocalizedError, Equatable {
         case let .biasNotExpressible(modelType, path):
             "bias compensation needs a bias on \(path), which a \(modelType) config cannot declare; use --method wanda-sp or magnitude"
         case let .notACausalLM(model, detail): "\(model) is not a causal language model: \(detail)"
+        case let .notAnEncoder(model, detail): "\(model) gives no sentence embeddings to compare: \(detail)"
         }
     }
 }

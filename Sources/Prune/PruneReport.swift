@@ -28,6 +28,14 @@ public struct PruneReport: Codable, Sendable {
     public var totalSeconds: Double
     /// One-line summary.
     public var summary: String
+    /// Fraction of key/value groups asked for, and of the attention blocks that lose them.
+    public var headSparsity: Double = 0
+    public var headLayers: Double = 1
+    /// Key/value groups removed of all the prunable attention blocks' groups.
+    public var groupsRemoved = 0
+    public var groupsTotal = 0
+    /// The attention blocks that lose heads.
+    public var headPlans: [HeadPlan] = []
 
     enum CodingKeys: String, CodingKey {
         case source, output, method, allocation, samples, tokens, plans, skipped, summary
@@ -41,5 +49,10 @@ public struct PruneReport: Codable, Sendable {
         case parametersAfter = "parameters_after"
         case calibrationSeconds = "calibration_seconds"
         case totalSeconds = "total_seconds"
+        case headSparsity = "head_sparsity"
+        case headLayers = "head_layers"
+        case groupsRemoved = "kv_groups_removed"
+        case groupsTotal = "kv_groups_total"
+        case headPlans = "head_plans"
     }
 }

@@ -28,10 +28,12 @@ public final class Pruner {
         var linears: [String: Linear] = [:]
         for (path, module) in model.namedModules() { if let linear = module as? Linear { linears[path] = linear } }
         self.linears = linears
-        findings = all.filter { $0.safe && $0.fusedGLU != true }
+        let notLinear = { (finding: Linear2LinearFinding) in ([finding.rootLinear] + finding.targetFrontierLinears).first { linears[$0] == nil } }
+        findings = all.filter { $0.safe && $0.fusedGLU != true && notLinear($0) == nil }
         skipped = all.compactMap { finding in
             if !finding.safe { return "\(finding.rootLinear): not safe (its frontiers' outputs reach more than this root)" }
             if finding.fusedGLU == true { return "\(finding.rootLinear): fused GLU frontier, not pruned" }
+            if let other = notLinear(finding) { return "\(finding.rootLinear): \(other) is not a Linear (e.g. GPT-2's Conv1D), not pruned" }
             return nil
         }
     }
@@ -43,10 +45,12 @@ public final class Pruner {
         return linear
     }
 
-    /// Input statistics of every root over `batches`, one forward pass each; `progress(done)`
-    /// after each batch.
-    public func calibrate(_ batches: [ModelInputs], progress: (Int) -> Void = { _ in }) throws -> [String: ChannelStatistics] {
-        let recorder = try ActivationRecorder(model: model, paths: try findings.map { ($0.rootLinear, try linear($0.rootLinear).inFeatures) })
+    /// Input statistics of every root, and of the `extra` linears (e.g. attention output
+    /// projections, `HeadPruner.watched`), over `batches` in one forward pass each;
+    /// `progress(done)` after each batch.
+    public func calibrate(_ batches: [ModelInputs], alsoWatching extra: [(path: String, channels: Int)] = [],
+                          progress: (Int) -> Void = { _ in }) throws -> [String: ChannelStatistics] {
+        let recorder = try ActivationRecorder(model: model, paths: try findings.map { ($0.rootLinear, try linear($0.rootLinear).inFeatures) } + extra)
         for (index, batch) in batches.enumerated() {
             _ = try recorder.observe { try model.forward(batch) }
             progress(index + 1)
@@ -85,7 +89,7 @@ public final class Pruner {
                                                             mean: mean, removed: plan.removed), shape: [root.outFeatures])
                 if let parameter = root.bias { parameter.tensor = bias } else {
                     added[plan.root + ".bias"] = bias
-                    if let parent = modules[String(plan.root.split(separator: ".").dropLast().joined(separator: "."))] { parentKinds.insert(parent.typeName) }
+                    if let parent = modules[MissingBiases.parent(of: plan.root)] { parentKinds.insert(parent.typeName) }
                 }
             }
             for row in 0..<root.outFeatures { for channel in plan.removed { weight[row * root.inFeatures + channel] = 0 } }
@@ -102,13 +106,7 @@ public final class Pruner {
                 }
             }
         }
-        for (path, module) in modules where parentKinds.contains(module.typeName) {
-            for (name, child) in module.children {
-                guard let linear = child as? Linear, linear.bias == nil else { continue }
-                let key = path + "." + name + ".bias"
-                if added[key] == nil { added[key] = Tensor.zeros(shape: [linear.outFeatures]) }
-            }
-        }
+        MissingBiases.addZeros(to: &added, inModulesOfType: parentKinds, of: model)
         return added.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }

@@ -6,21 +6,21 @@ import Tensor
 /// (GPT-2) `[in, out]`. Slimming speaks of input channels (the columns a `Linear` multiplies, the
 /// rows of a `Conv1D`) and output channels (rows of a `Linear` and its bias; columns of a `Conv1D`
 /// and its bias), and this type maps them onto the weight's axes.
-struct Projection {
+public struct Projection {
     /// The module's dotted path.
-    let path: String
-    let weight: Parameter
-    let bias: Parameter?
+    public let path: String
+    public let weight: Parameter
+    public let bias: Parameter?
     /// The weight axis that indexes output channels: 0 for `Linear`, 1 for `Conv1D`.
-    let outputAxis: Int
+    public let outputAxis: Int
 
     /// The weight axis that indexes input channels.
-    var inputAxis: Int { 1 - outputAxis }
-    var inFeatures: Int { weight.shape[inputAxis] }
-    var outFeatures: Int { weight.shape[outputAxis] }
+    public var inputAxis: Int { 1 - outputAxis }
+    public var inFeatures: Int { weight.shape[inputAxis] }
+    public var outFeatures: Int { weight.shape[outputAxis] }
 
     /// The `Linear` or `Conv1D` at `path` below `root`.
-    init(path: String, in root: Module) throws {
+    public init(path: String, in root: Module) throws {
         let module: Module
         do { module = try ModulePaths.attribute(of: root, path: path) } catch {
             throw SlimError.unsupportedModule(path: path, detail: error.localizedDescription)

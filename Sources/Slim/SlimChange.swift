@@ -75,7 +75,7 @@ enum SlimOutcome {
 }
 
 /// What slimming one finding could do, worked out before doing it: a plan, or why it is left alone.
-enum Planned<Plan> {
+public enum Planned<Plan> {
     case ready(Plan)
     case skipped(SkippedFinding)
 }
