@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Models
 import Prune
 
 extension PruneMethod: ExpressibleByArgument {}
@@ -13,11 +14,13 @@ extension Slimtrace {
             commandName: "prune",
             abstract: "Prune feed-forward channels and attention heads from calibration text, then slim (or keep the shapes).",
             discussion: """
-            The calibration file is tokenised as one stream by the checkpoint's tokenizer.json and \
-            cut into --samples windows of --window tokens; with --calibration-unit lines (sentence \
-            encoders, which see short texts) each non-empty line is one text with the tokenizer's \
-            special tokens ([CLS] ... [SEP]), from the start of the file until --samples × --window \
-            tokens. One forward pass per window or text gathers, at \
+            The calibration file is read as the model reads text. A causal language model (its \
+            attention hides later tokens) gets the file tokenised as one stream by the checkpoint's \
+            tokenizer.json, cut into --samples windows of --window tokens. An encoder (attention both \
+            ways: BERT-family sentence encoders, which see short texts) gets each non-empty line as \
+            one text with the tokenizer's special tokens ([CLS] ... [SEP]), from the start of the \
+            file until --samples × --window tokens. --calibration-unit windows|lines overrides the \
+            choice. One forward pass per window or text gathers, at \
             the input of every safe Linear2Linear root (e.g. down_proj), each channel's mean, variance \
             and norm. Channels are scored by --method: flap (variance · ‖W[:,j]‖², the removed \
             channels' mean folded into the root's bias), wanda-sp (‖W[:,j]‖ · ‖x_j‖) or magnitude \
@@ -61,8 +64,8 @@ extension Slimtrace {
         @Option(name: .long, help: ArgumentHelp("Calibration windows (from the start of the file).", valueName: "n"))
         public var samples = 32
 
-        @Option(name: .long, help: ArgumentHelp("Calibrate on windows of the token stream, or on the file's lines as texts.", valueName: "windows|lines"))
-        public var calibrationUnit: CalibrationUnit = .windows
+        @Option(name: .long, help: ArgumentHelp("Calibrate on windows of the token stream, or on the file's lines as texts (default: windows for causal language models, lines for encoders).", valueName: "windows|lines"))
+        public var calibrationUnit: CalibrationUnit?
 
         @Option(name: .long, help: ArgumentHelp("Fraction of the feed-forward channels to remove, in [0, 1).", valueName: "s"))
         public var ffnSparsity: Double
@@ -100,7 +103,8 @@ extension Slimtrace {
 
         public func run() throws {
             let destination = try output.claim(reading: [checkpoint.model, calibration])
-            let batches = switch calibrationUnit {
+            let unit = try calibrationUnit ?? (ModelLoading.load(checkpoint.url, mode: .meta).model.masksAttentionCausally() ? .windows : .lines)
+            let batches = switch unit {
             case .windows: try TextTokenStream.windows(file: calibration, model: checkpoint.url, length: window, stride: window, samples: samples).batches()
             case .lines: try TextTokenStream.lines(file: calibration, model: checkpoint.url, tokens: window * samples)
             }
