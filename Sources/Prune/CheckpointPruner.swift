@@ -50,7 +50,7 @@ public struct CheckpointPruner {
         report.summary = "\(options.method.rawValue) \(options.allocation.rawValue): removed \(report.channelsRemoved) of \(report.channelsTotal) feed-forward channels "
             + "in \(report.plans.count) pair(s) from \(report.tokens) calibration tokens; "
             + (keepShapes ? "wrote the zeroed checkpoint at its original sizes" : "slimmed \(report.parametersBefore) to \(report.parametersAfter) parameters")
-            + (report.biasCompensation ? ", with bias compensation" : "")
+            + (options.method.reconstructs ? ", with least-squares reconstruction" : report.biasCompensation ? ", with bias compensation" : "")
         return report
     }
 
@@ -64,10 +64,11 @@ public struct CheckpointPruner {
         let pruner = try Pruner(model: model)
         let calibrationStart = Date()
         let statistics = options.method.needsCalibration
-            ? try pruner.calibrate(calibration) { progress(.calibrating(done: $0, of: calibration.count)) } : [:]
+            ? try pruner.calibrate(calibration, secondMoments: options.method.reconstructs) { progress(.calibrating(done: $0, of: calibration.count)) } : [:]
         let calibrationSeconds = Date().timeIntervalSince(calibrationStart)
         let plans = try pruner.plan(options, statistics: statistics)
-        let added = try pruner.apply(plans, statistics: statistics, compensate: options.method.compensatesBias)
+        let added = try pruner.apply(plans, statistics: statistics, compensate: options.method.compensatesBias,
+                                     reconstruct: options.method.reconstructs)
         if let first = added.first, checkpoint.config.modelType != "llama" {
             throw PruneError.biasNotExpressible(modelType: checkpoint.config.modelType, path: String(first.name.dropLast(".bias".count)))
         }

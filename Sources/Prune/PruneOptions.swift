@@ -7,7 +7,7 @@ public struct PruneOptions: Sendable {
     /// How the removals are spread over the layers.
     public var allocation: ChannelAllocation
 
-    public init(ffnSparsity: Double, method: PruneMethod = .flap, allocation: ChannelAllocation = .uniform) {
+    public init(ffnSparsity: Double, method: PruneMethod = .obs, allocation: ChannelAllocation = .uniform) {
         self.ffnSparsity = ffnSparsity
         self.method = method
         self.allocation = allocation

@@ -7,7 +7,7 @@ extension ChannelAllocation: ExpressibleByArgument {}
 
 extension Slimtrace {
     /// `slimtrace prune MODEL --calibration FILE --ffn-sparsity S --output DIR`: one-shot
-    /// structured pruning from calibration text (FLAP, Wanda-sp, magnitude), then slim.
+    /// structured pruning from calibration text (OBS reconstruction, FLAP, Wanda-sp, magnitude), then slim.
     public struct Prune: ParsableCommand {
         public static let configuration = CommandConfiguration(
             commandName: "prune",
@@ -16,9 +16,13 @@ extension Slimtrace {
             The calibration file is tokenised as one stream by the checkpoint's tokenizer.json and \
             cut into --samples windows of --window tokens. One forward pass per window gathers, at \
             the input of every safe Linear2Linear root (e.g. down_proj), each channel's mean, variance \
-            and norm. Channels are scored by --method: flap (variance · ‖W[:,j]‖², the removed \
-            channels' mean folded into the root's bias), wanda-sp (‖W[:,j]‖ · ‖x_j‖) or magnitude \
-            (‖W[:,j]‖); --allocation uniform removes the same fraction in every layer, adaptive \
+            and norm (and, for obs, the inputs' covariance). Channels are chosen by --method:
+              obs       greedy Optimal Brain Surgeon: removes the channels whose loss the kept ones \
+            reconstruct best (least squares over the calibration tokens), updating the kept columns and bias
+              flap      variance · ‖W[:,j]‖², the removed channels' mean folded into the root's bias
+              wanda-sp  ‖W[:,j]‖ · ‖x_j‖
+              magnitude ‖W[:,j]‖ (no calibration needed)
+            --allocation uniform removes the same fraction in every layer, adaptive \
             compares standardized scores across layers. The chosen channels are zeroed (root columns, \
             frontier rows) and removed by slim; --keep-shapes writes the zeroed checkpoint at its \
             original sizes instead (Hugging Face loads it; a LLaMA config gets mlp_bias: true and \
@@ -45,8 +49,8 @@ extension Slimtrace {
         @Option(name: .long, help: ArgumentHelp("Fraction of the feed-forward channels to remove, in [0, 1).", valueName: "s"))
         public var ffnSparsity: Double
 
-        @Option(name: .long, help: ArgumentHelp("How channels are scored.", valueName: "flap|wanda-sp|magnitude"))
-        public var method: PruneMethod = .flap
+        @Option(name: .long, help: ArgumentHelp("How channels are chosen (see above).", valueName: "obs|flap|wanda-sp|magnitude"))
+        public var method: PruneMethod = .obs
 
         @Option(name: .long, help: ArgumentHelp("How removals are spread over the layers.", valueName: "uniform|adaptive"))
         public var allocation: ChannelAllocation = .uniform

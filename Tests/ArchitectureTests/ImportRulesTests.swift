@@ -18,7 +18,7 @@ import Testing
         "ONNXProto": ["SwiftProtobuf", "FoundationEssentials"],
         "Export": ["ONNXProto", "Models", "Tracer", "Formats", "NN", "Tensor", "SwiftProtobuf"],
         "SlimtraceCLI": ["Prune", "Slim", "Export", "Searchers", "Models", "Profiler", "Tokenizers", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
-        "Prune": ["Slim", "Searchers", "Models", "Formats", "Tracer", "NN", "Tensor"],
+        "Prune": ["Slim", "Searchers", "Models", "Formats", "Tracer", "NN", "Tensor", "CBLAS"],
         "slimtrace": ["SlimtraceCLI"],
         "CBLAS": [], "CKernels": [], "CZlib": [],
     ]
