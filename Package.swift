@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Prune", targets: ["Prune"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "Export", targets: ["Export"]),
+        .library(name: "Report", targets: ["Report"]),
         .executable(name: "slimtrace", targets: ["slimtrace"]),
     ],
     dependencies: [
@@ -94,9 +95,14 @@ let package = Package(
             name: "Export",
             dependencies: ["ONNXProto", "Models", "Tracer", "Formats", "NN", "Tensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        // `slimtrace report`'s page: one self-contained HTML file (typed markup builders, inline SVG).
+        .target(
+            name: "Report",
+            dependencies: ["Searchers", "Profiler", "Tracer", "Tensor"]
+        ),
         .target(
             name: "SlimtraceCLI",
-            dependencies: ["Prune", "Searchers", "Slim", "Export", "Models", "Tokenizers", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Report", "Prune", "Searchers", "Slim", "Export", "Models", "Tokenizers", "Formats", "Profiler", "NN", "Tracer", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "slimtrace",
@@ -135,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlimtraceCLITests",
-            dependencies: ["SlimtraceCLI", "slimtrace", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"), "Searchers", "Models", "Tokenizers", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
+            dependencies: ["SlimtraceCLI", "slimtrace", "Report", "Slim", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"), "Searchers", "Models", "Tokenizers", "Formats", "Profiler", "Tracer", "Tensor", "TestFixtures"]
         ),
         // The import rules between the targets above, checked on the real sources.
         .testTarget(

@@ -6,7 +6,8 @@ import Tracer
 /// Tensors the forward pass makes from the input's size (masks, positions, rotary tables, the
 /// tensors it creates itself) as ONNX subgraphs of the dynamic sizes: `Range` for positions,
 /// `Greater` / `LessOrEqual` on them for masks, `Cos` / `Sin` of positions × inverse frequencies
-/// for rotary tables, `ConstantOfShape` for a filled tensor.
+/// for rotary tables, T5's log buckets of `Range` differences for relative positions,
+/// `ConstantOfShape` for a filled tensor.
 extension GraphLowering {
     func lowerGenerated(_ op: Op, _ node: Node) throws {
         switch op {
@@ -34,6 +35,10 @@ extension GraphLowering {
             }
         case .rotaryTables:
             try lowerRotaryTables(node)
+        case .relativePositionBuckets:
+            try lowerRelativePositionBuckets(node)
+        case .relativePositions:
+            try lowerRelativePositions(node)
         default:
             preconditionFailure("\(op) is not a generated tensor")
         }
@@ -69,6 +74,58 @@ extension GraphLowering {
         }
         finish(node, output: 0, "Cos", [repeated])
         finish(node, output: 1, "Sin", [repeated])
+    }
+
+    /// `relative_position_bucket(key − query)` for every pair, as Hugging Face computes it:
+    /// n = query − key; (n < 0)·half, plus |n| when below `exact` (a quarter of the buckets), else
+    /// `exact + int(log(|n| / exact) / log(maxDistance / exact) · (half − exact))` in f32, at most
+    /// `half − 1`. The log reads `max(|n|, exact)` so that the branch `Where` drops never takes log 0.
+    private func lowerRelativePositionBuckets(_ node: Node) throws {
+        let buckets = try int("buckets", node), maxDistance = try int("max_distance", node)
+        let half = buckets / 2, exact = half / 2
+        let queries = try trace.attributeValue("query_length", of: node), keys = try trace.attributeValue("key_length", of: node)
+        let n = builder.emit1("Sub", [builder.emit1("Unsqueeze", [positions(queries), builder.constant(int64: [1])]), positions(keys)])
+        let int64 = { (value: Int) in self.builder.constant(int64: [value], scalar: true) }
+        let float32 = { (value: Float) in try self.builder.constant(Double(value), dtype: .f32) }
+        let before = builder.emit1("Mul", [builder.emit1("Cast", [builder.emit1("Less", [n, int64(0)])], [Onnx_AttributeProto("to", int: Int(DType.i64.onnxType))]), int64(half)])
+        let distance = builder.emit1("Abs", [n])
+        let far = builder.emit1("Cast", [builder.emit1("Max", [distance, int64(exact)])], [Onnx_AttributeProto("to", int: Int(DType.f32.onnxType))])
+        let logRange = Float(Foundation.log(Double(maxDistance) / Double(exact)))
+        let logScale = builder.emit1("Log", [builder.emit1("Div", [far, try float32(Float(exact))])])
+        let scaled = builder.emit1("Mul", [builder.emit1("Div", [logScale, try float32(logRange)]), try float32(Float(half - exact))])
+        let large = builder.emit1("Min", [builder.emit1("Add", [builder.emit1("Cast", [scaled], [Onnx_AttributeProto("to", int: Int(DType.i64.onnxType))]), int64(exact)]),
+                                          int64(half - 1)])
+        let bucket = builder.emit1("Where", [builder.emit1("Less", [distance, int64(exact)]), distance, large])
+        finish(node, "Add", [before, bucket])
+    }
+
+    /// DeBERTa's relative-position gather index `[1, 1, n, n]` from `Range(0, n)`: `i − j`, log
+    /// buckets in f32 where they apply (`Abs`, `Log`, `Ceil`, `Sign`, `Where`, as
+    /// `make_log_bucket_position`), then `Clip(span ± r, 0, 2·span − 1)`, in int64.
+    private func lowerRelativePositions(_ node: Node) throws {
+        let length = try trace.attributeValue("length", of: node)
+        let (buckets, maxPosition) = (try int("buckets", node), try int("max_position", node))
+        let (span, sign) = (try int("span", node), try int("sign", node))
+        let counted = positions(length)
+        var relative = builder.emit1("Sub", [builder.emit1("Unsqueeze", [counted, builder.constant(int64: [1])]),
+                                             builder.emit1("Unsqueeze", [counted, builder.constant(int64: [0])])])
+        if buckets > 0 {
+            let mid = Float(buckets / 2)
+            func float(_ value: Float) throws -> String { try builder.constant(Double(value), dtype: .f32) }
+            let distance = builder.emit1("Cast", [relative], [Onnx_AttributeProto("to", int: Int(DType.f32.onnxType))])
+            let magnitude = builder.emit1("Where", [builder.emit1("Less", [builder.emit1("Abs", [distance]), try float(mid)]),
+                                                    try float(mid - 1), builder.emit1("Abs", [distance])])
+            let scaled = builder.emit1("Div", [builder.emit1("Log", [builder.emit1("Div", [magnitude, try float(mid)])]),
+                                               try float(Tensor.logBucketScale(buckets: buckets, maxPosition: maxPosition))])
+            let logPosition = builder.emit1("Add", [builder.emit1("Ceil", [builder.emit1("Mul", [scaled, try float(mid - 1)])]), try float(mid)])
+            let bucketed = builder.emit1("Where", [builder.emit1("LessOrEqual", [magnitude, try float(mid)]), distance,
+                                                   builder.emit1("Mul", [logPosition, builder.emit1("Sign", [distance])])])
+            relative = builder.emit1("Cast", [bucketed], [Onnx_AttributeProto("to", int: Int(DType.i64.onnxType))])
+        }
+        let spanValue = builder.constant(int64: [span], scalar: true)
+        let shifted = sign == 1 ? builder.emit1("Add", [relative, spanValue]) : builder.emit1("Sub", [spanValue, relative])
+        let clipped = builder.emit1("Clip", [shifted, builder.constant(int64: [0], scalar: true), builder.constant(int64: [2 * span - 1], scalar: true)])
+        finish(node, "Unsqueeze", [clipped, builder.constant(int64: [0, 1])])
     }
 
     /// A tensor the forward pass created: its data when its size is fixed; when the size follows

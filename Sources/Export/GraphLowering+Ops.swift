@@ -19,7 +19,7 @@ extension GraphLowering {
         case .sigmoid: finish(node, "Sigmoid", [floatInput(node, 0)])
         case .dropout, .contiguous: alias(node, to: input(node, 0))
         case .topk, .routedLinear:
-            throw ONNXExportError.unsupportedOp(op: op.rawValue, module: node.scope?.displayPath ?? "<root>")
+            try lowerExperts(op, node)
         case .sum, .mean:
             let keep = node.attributes["keepdim"] == .bool(true) ? 1 : 0
             finish(node, op == .sum ? "ReduceSum" : "ReduceMean", [floatInput(node, 0), builder.constant(int64: [try int("dim", node)])],
@@ -34,6 +34,8 @@ extension GraphLowering {
             finish(node, "Not", [builder.emit1("Equal", [input(node, 0), other])])
         case .where:
             finish(node, "Where", [input(node, 0), floatInput(node, 1), floatInput(node, 2)])
+        case .gather:
+            finish(node, "GatherElements", [floatInput(node, 0), input(node, 1)], [Onnx_AttributeProto("axis", int: try int("dim", node))])
         case .maskedFill:
             let fill = try builder.constant(float("value", node), dtype: .f32)
             finish(node, "Where", [input(node, 1), fill, floatInput(node, 0)])
@@ -41,7 +43,8 @@ extension GraphLowering {
             try lowerView(op, node)
         case .linear, .matmul, .conv2d, .embedding, .softmax, .layerNorm, .rmsNorm, .rotary:
             try lowerLayer(op, node)
-        case .causalMask, .slidingWindowMask, .paddingMask, .arange, .rotaryTables:
+        case .causalMask, .slidingWindowMask, .paddingMask, .arange, .rotaryTables, .relativePositionBuckets,
+             .relativePositions:
             try lowerGenerated(op, node)
         }
     }

@@ -2,7 +2,7 @@ import Tensor
 
 /// A tensor's elements as `Double`s with its shape and dtype: what the ONNX runner computes the
 /// small integer and boolean tensors of a graph with (sizes, positions, masks) and the float ops
-/// the runtime has no kernel for (`Sqrt`, `Cos`, `Sin`). Integers up to 2⁵³ are exact.
+/// the runtime has no kernel for (`Sqrt`, `Cos`, `Sin`, `Log`, `Ceil`...). Integers up to 2⁵³ are exact.
 struct HostArray {
     var shape: [Int]
     var dtype: DType

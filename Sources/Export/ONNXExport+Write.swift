@@ -15,20 +15,25 @@ extension ONNXExport {
     /// bytes); returns the files written. An existing `path` is replaced only with `force`.
     @discardableResult
     public func write(to path: String, inputs: [URL], force: Bool, externalDataThreshold: Int = ONNXExport.externalDataThreshold) throws -> [URL] {
+        try write(to: ONNXOutput(path: path, inputs: inputs, force: force), externalDataThreshold: externalDataThreshold)
+    }
+
+    /// Writes the model to the claimed `output` (its data file too when the weights exceed
+    /// `externalDataThreshold` bytes); returns the files written.
+    @discardableResult
+    public func write(to output: ONNXOutput, externalDataThreshold: Int = ONNXExport.externalDataThreshold) throws -> [URL] {
         let external = weights.values.reduce(0) { $0 + $1.byteCount } > externalDataThreshold
-        let dataPath = path + ".data"
-        for output in external ? [path, dataPath] : [path] where !force && FileManager.default.fileExists(atPath: output) {
-            throw ONNXWriteError.exists(path: output)
-        }
+        let (path, dataPath) = (output.path, output.data.path)
+        if external, !output.force, FileManager.default.fileExists(atPath: dataPath) { throw ONNXWriteError.exists(path: dataPath) }
         let encoder = ONNXFileEncoder(proto: proto, weights: weights)
-        let modelDestination = try OutputPath(path, kind: .file, inputs: inputs)
+        let modelDestination = output.model
         guard external else {
             try modelDestination.write { url in try ONNXExport.withNewFile(url, named: path) { try encoder.write(to: $0) } }
             return [modelDestination.url]
         }
         // The model is renamed into place inside the data file's write, so that a failure before
         // the data file's own rename removes both.
-        let dataDestination = try OutputPath(dataPath, kind: .file, inputs: inputs)
+        let dataDestination = output.data
         var modelWritten = false
         do {
             try dataDestination.write { dataURL in

@@ -5,8 +5,6 @@ import Tensor
 /// message names the op, the module or the file at fault (torch.onnx's `UnsupportedOperatorError`
 /// and `SymbolicValueError` play this part).
 public enum ONNXExportError: Error, LocalizedError, Equatable {
-    /// An op with no ONNX form here yet (routed experts: top-k routing and per-expert GEMMs).
-    case unsupportedOp(op: String, module: String)
     /// A tensor created inside the forward pass depends on the input's size in a way the exporter
     /// cannot express (neither one repeated value nor positions `0..<n`).
     case unsupportedConstant(module: String, shape: [Int])
@@ -27,8 +25,6 @@ public enum ONNXExportError: Error, LocalizedError, Equatable {
 
     public var errorDescription: String? {
         switch self {
-        case let .unsupportedOp(op, module):
-            "ONNX export: op \(op) in module \(module) has no ONNX form in slimtrace yet (routed experts are not exported)"
         case let .unsupportedConstant(module, shape):
             "ONNX export: a tensor \(Shape.describe(shape)) created in module \(module) depends on the input size and is neither one repeated value nor positions 0..<n"
         case let .unnamedParameter(module, shape):

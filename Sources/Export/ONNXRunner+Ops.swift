@@ -3,7 +3,8 @@ import ONNXProto
 import Tensor
 
 /// One ONNX node on the runtime: float tensor ops go to the `Tensor` kernels (`MatMul`, `Gelu`,
-/// `LayerNormalization`, `Softmax`, arithmetic...), sizes, positions and masks to `HostArray`.
+/// `LayerNormalization`, `Softmax`, `TopK`, arithmetic...), sizes, positions, masks and relative
+/// position buckets to `HostArray`.
 extension ONNXRunner {
     static func run(_ node: Onnx_NodeProto, _ arguments: [Tensor?]) throws -> [Tensor] {
         func argument(_ index: Int) throws -> Tensor {
@@ -47,21 +48,36 @@ extension ONNXRunner {
         case "Sub": return try arithmetic({ try $0.sub($1) }, -)
         case "Mul": return try arithmetic({ try $0.mul($1) }, *)
         case "Div": return try arithmetic({ try $0.div($1) }, /)
+        case "Max", "Min":
+            let larger = node.opType == "Max"
+            return [try HostArray.broadcast(host(0), host(1), to: try argument(0).dtype, op: node.opType) { larger ? Swift.max($0, $1) : Swift.min($0, $1) }.tensor()]
         case "Neg": return [try argument(0).mul(-1)]
+        case "Abs": return [try host(0).map { Swift.abs($0) }.tensor()]
+        case "Log": return try unary { Double(Foundation.log(Float($0))) }
         case "Sqrt": return try unary { $0.squareRoot() }
         case "Cos": return try unary { Double(Foundation.cos(Float($0))) }
         case "Sin": return try unary { Double(Foundation.sin(Float($0))) }
+        case "Sign": return try unary { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }
+        case "Ceil": return try unary { $0.rounded(.up) }
+        case "Clip":
+            let low = arguments.count > 1 && arguments[1] != nil ? try host(1).values[0] : -.infinity
+            let high = arguments.count > 2 && arguments[2] != nil ? try host(2).values[0] : .infinity
+            return [try host(0).map { min(max($0, low), high) }.tensor()]
         case "Gelu": return [try argument(0).gelu(approximate: attribute("approximate").map { String(decoding: $0.s, as: UTF8.self) } == "tanh" ? .tanh : .none)]
         case "Sigmoid": return [try argument(0).sigmoid()]
         case "Relu": return [try argument(0).relu()]
         case "Tanh": return [try argument(0).tanh()]
         case "Equal": return try compare(==)
         case "Greater": return try compare(>)
+        case "Less": return try compare(<)
         case "LessOrEqual": return try compare(<=)
         case "Not": return [try host(0).map { $0 == 0 ? 1 : 0 }.tensor()]
         case "Where":
             let condition = try argument(0), a = try argument(1), b = try argument(2)
-            return [try Tensor.where(condition, a, b)]
+            guard !a.dtype.isFloatingPoint else { return [try Tensor.where(condition, a, b)] }
+            // Integers stay integers: pick a where the condition holds (NaN marks b's places; integers are never NaN).
+            let picked = try HostArray.broadcast(host(0), host(1), to: a.dtype, op: node.opType) { $0 != 0 ? $1 : .nan }
+            return [try HostArray.broadcast(picked, host(2), to: a.dtype, op: node.opType) { $0.isNaN ? $1 : $0 }.tensor()]
         case "Range":
             let start = try ints(0)[0], limit = try ints(1)[0], delta = try ints(2)[0]
             let values = Array(stride(from: start, to: limit, by: delta))
@@ -88,6 +104,14 @@ extension ONNXRunner {
             if indices.rank == 0 { return [try data.select(axis, try indices.integers()[0])] }
             guard axis == 0, data.rank == 2 else { throw ONNXExportError.interpreter(node: node.name, detail: "Gather of \(Shape.describe(indices.shape)) indices on axis \(axis) of a rank-\(data.rank) tensor") }
             return [try data.embedding(indices)]
+        case "GatherElements": return [try argument(0).gather(axis: int("axis", 0), index: try argument(1))]
+        case "TopK":
+            let input = try argument(0)
+            guard try Shape.normalizeAxis(int("axis", -1), rank: input.rank, op: node.opType) == input.rank - 1, int("largest", 1) == 1 else {
+                throw ONNXExportError.interpreter(node: node.name, detail: "TopK runs on the last axis, largest first, only")
+            }
+            let top = try input.topk(try ints(1)[0])
+            return [top.values, top.indices]
         case "Unsqueeze":
             var result = try argument(0)
             let rank = result.rank + (try ints(1)).count

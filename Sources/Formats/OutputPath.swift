@@ -280,7 +280,7 @@ public final class OutputPath {
 
     /// `path` made absolute and resolved: its longest existing prefix through `realpath`, the
     /// rest (names that do not exist yet, so no symlinks) joined with `.` and `..` applied.
-    static func resolve(_ path: String) -> String {
+    public static func resolve(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         var head = absolute.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var tail: [String] = []

@@ -26,6 +26,8 @@ public enum Architectures {
             "DistilBertModel": .init(DistilBertModel.init), "DistilBertForSequenceClassification": .init(DistilBertForSequenceClassification.init)]),
         "mpnet": Architecture(MPNetConfiguration.self, prefix: "mpnet", [
             "MPNetModel": .init(MPNetModel.init(_:source:)), "MPNetForSequenceClassification": .init(MPNetForSequenceClassification.init)]),
+        "deberta-v2": Architecture(DebertaV2Configuration.self, prefix: "deberta", [
+            "DebertaV2Model": .init(DebertaV2Model.init), "DebertaV2ForSequenceClassification": .init(DebertaV2ForSequenceClassification.init)]),
         "vit": Architecture(ViTConfiguration.self, prefix: "vit", [
             "ViTModel": .init(ViTModel.init(_:source:)), "ViTForImageClassification": .init(ViTForImageClassification.init)]),
         "opt": Architecture(OPTConfiguration.self, prefix: "model", [

@@ -188,26 +188,10 @@ final class MPNetEncoder: Module {
     func callAsFunction(_ hidden: Tensor, paddingMask: Tensor?) throws -> Tensor {
         try scoped {
             let length = hidden.shape[1]
-            let buckets = hidden.isMeta
-                ? Tensor.meta(shape: [length, length], dtype: .i64)
-                : try Tensor(integers: Self.bucketTable(length: length), shape: [length, length])
+            let buckets = try Tensor.relativePositionBuckets(queryLength: length, keyLength: length, buckets: Self.buckets,
+                                                             maxDistance: Self.maxDistance, meta: hidden.isMeta)
             let positionBias = try relativeAttentionBias(buckets).permute([2, 0, 1]).unsqueeze(0)
             return try layers.items.reduce(hidden) { try $1($0, paddingMask: paddingMask, positionBias: positionBias) }
-        }
-    }
-
-    /// `relative_position_bucket(memory - context)` for every (query, key) pair, row-major: half
-    /// the buckets for keys before the query, exact distances below 8, log-spaced up to 128.
-    static func bucketTable(length: Int) -> [Int] {
-        let half = buckets / 2, exact = half / 2
-        let logRange = Float(log(Double(maxDistance) / Double(exact)))
-        return (0..<length).flatMap { query in
-            (0..<length).map { key in
-                let n = query - key
-                let distance = abs(n)
-                guard distance >= exact else { return (n < 0 ? half : 0) + distance }
-                return (n < 0 ? half : 0) + min(exact + Int(log(Float(distance) / Float(exact)) / logRange * Float(half - exact)), half - 1)
-            }
         }
     }
 }

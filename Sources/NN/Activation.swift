@@ -22,15 +22,21 @@ public final class Activation: Module {
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try scoped {
-            switch function {
-            case .gelu: try x.gelu()
-            case .geluTanh: try x.gelu(approximate: .tanh)
-            case .silu: try x.silu()
-            case .relu: try x.relu()
-            case .tanh: try x.tanh()
-            case .sigmoid: try x.sigmoid()
-            }
+        try scoped { try function(x) }
+    }
+}
+
+extension Activation.Function {
+    /// The activation op on `x`, without a module (Hugging Face calling `ACT2FN[name](x)` in a
+    /// forward, as DeBERTa's `ContextPooler` does).
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        switch self {
+        case .gelu: try x.gelu()
+        case .geluTanh: try x.gelu(approximate: .tanh)
+        case .silu: try x.silu()
+        case .relu: try x.relu()
+        case .tanh: try x.tanh()
+        case .sigmoid: try x.sigmoid()
         }
     }
 }

@@ -36,27 +36,36 @@ public struct CheckpointSlimmer {
     /// Slims and writes the new checkpoint to the claimed folder `output`; returns the report.
     @discardableResult
     public func slim(to output: OutputPath) throws -> SlimReport {
-        try options.validate()
-        let (model, slimmed) = try slimModel()
-        var report = slimmed
-        report.output = output.path
-        if report.nothingToSlim { report.summary += "; wrote an unchanged copy" }
-        try SlimmedCheckpointWriter.write(model: model, report: report, source: checkpoint, to: output)
-        return report
+        let (model, report) = try slimmedModel()
+        return try write(model, report: report, to: output)
     }
 
     /// Slims in memory and reports what would change, writing nothing.
     public func dryRun() throws -> SlimReport {
-        try slimModel().report
+        try slimmedModel().report
     }
 
-    /// Loads and slims the model; the report names the source and says whether Hugging Face loads the result.
-    private func slimModel() throws -> (model: any TransformerModel, report: SlimReport) {
+    /// Loads and slims the model in memory, writing nothing (for a caller that uses the slimmed
+    /// model before `write(_:report:to:)`, as `slim --export-onnx` exports it first); the report
+    /// names the source and says whether Hugging Face loads the result.
+    public func slimmedModel() throws -> (model: any TransformerModel, report: SlimReport) {
+        try options.validate()
         let model = try checkpoint.loadModel()
         let keys = Architectures.configSizeKeys(modelType: checkpoint.config.modelType)
         var report = try ModelSlimmer(options: options, sizeKeys: keys).slim(model)
         report.source = checkpoint.directory.path
         report.huggingFace = try HuggingFaceConfig.form(of: model, report: report, keys: keys, source: checkpoint.config)
         return (model, report)
+    }
+
+    /// Writes `model` as `slimmedModel()` left it, with its `report`, into the claimed folder
+    /// `output`; returns the report naming the output.
+    @discardableResult
+    public func write(_ model: any TransformerModel, report slimmed: SlimReport, to output: OutputPath) throws -> SlimReport {
+        var report = slimmed
+        report.output = output.path
+        if report.nothingToSlim { report.summary += "; wrote an unchanged copy" }
+        try SlimmedCheckpointWriter.write(model: model, report: report, source: checkpoint, to: output)
+        return report
     }
 }

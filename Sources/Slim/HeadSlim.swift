@@ -237,7 +237,9 @@ enum HeadSlim {
 
     /// The shape of a tensor that differs per head and is added to the attention scores of a
     /// q/k/v projection (BLOOM's ALiBi, `[batch, heads, 1, keys]`) between the scores matmul and
-    /// the softmax, if any: its slopes are fixed by head index, so cutting a head shifts them.
+    /// the softmax, if any: its slopes are fixed by head index, so cutting a head shifts them. A
+    /// term computed from the block's own projections (DeBERTa's c2p and p2c scores with
+    /// `share_att_key`) is cut with them and does not count.
     private static func perHeadScoreBias(of qkv: [String], trace: TraceSearcher) -> String? {
         let graph = trace.graph
         let toScores: Set<Op> = [.reshape, .transpose, .permute, .contiguous, .select, .narrow, .split, .expand, .unsqueeze, .rotary, .mul]
@@ -251,7 +253,8 @@ enum HeadSlim {
                         var scores = user.outputs
                         while let score = scores.popLast() {
                             for next in graph.users(of: score).map({ graph.nodes[$0] }) where next.runs(toProbabilities) {
-                                if next.op == .add, let other = next.inputs.first(where: { $0 != score }) {
+                                if next.op == .add, let other = next.inputs.first(where: { $0 != score }),
+                                   !isComputed(other, fromProjections: qkv, trace: trace) {
                                     let shape = graph.values[other].shape
                                     if shape.count >= 3, shape[shape.count - 3] > 1 { return Shape.describe(shape) }
                                 }
@@ -265,5 +268,19 @@ enum HeadSlim {
             }
         }
         return nil
+    }
+
+    /// True when `value` is computed from an output of one of the `qkv` projections (its producers,
+    /// followed back to the graph's inputs and parameters, include such a linear).
+    private static func isComputed(_ value: Int, fromProjections qkv: [String], trace: TraceSearcher) -> Bool {
+        let graph = trace.graph
+        var pending = [value], seen = Set<Int>()
+        while let next = pending.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            let producer = graph.producer(of: next)
+            if producer.op == .linear, qkv.contains(producer.scope?.path ?? "") { return true }
+            pending += producer.inputs
+        }
+        return false
     }
 }

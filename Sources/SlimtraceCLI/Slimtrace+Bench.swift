@@ -70,9 +70,7 @@ extension Slimtrace {
         public init() {}
 
         public func validate() throws {
-            guard repeatCount >= 1 else { throw ValidationError("--repeat must be at least 1, got \(repeatCount)") }
-            guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0, got \(warmup)") }
-            if let compare, compare.isEmpty { throw ValidationError("--compare needs a checkpoint folder") }
+            try ForwardProfiles.validate(repeatCount: repeatCount, warmup: warmup, compare: compare)
         }
 
         public func run() throws {
@@ -85,32 +83,10 @@ extension Slimtrace {
                 // The same batch goes through both: the second model must take its inputs too.
                 if try input.inputFile(for: model) == nil { try model.validate(batch) }
             }
-            let inputs = batch.entries.map { "\($0.name) \($0.tensor.shape.map(String.init).joined(separator: "x")) \($0.tensor.dtype.rawValue)" }
-
             // The GEMM backend is chosen (and timed against oneDNN, if installed) before any forward,
             // so the choice costs no timed forward anything. The text report ends with it.
             let gemmLine = "gemm: \(GEMM.selection.summary)"
-            let progress = ProgressLine(total: (warmup + repeatCount) * models.count)
-            defer { progress.finish() }
-            var reports: [ProfileReport] = []
-            for (index, (path, model)) in models.enumerated() {
-                let name = URL(fileURLWithPath: path).lastPathComponent
-                let profiler = Profiler(model: model)
-                try CLIError.naming(batch: source) {
-                    try profiler.benchmark(warmup: warmup, repeat: repeatCount, progress: { step in
-                        let done = step.phase == .warmup ? step.completed : step.completed - warmup
-                        let phase = step.phase == .warmup ? "warm-up \(done)/\(warmup)" : "timed \(done)/\(repeatCount)"
-                        progress.update(completed: index * (warmup + repeatCount) + step.completed, label: "\(name): \(phase)")
-                    }) {
-                        _ = try model.forward(batch)
-                    }
-                }
-                var profile = profiler.report(by: by)
-                profile.checkpoint = path
-                profile.inputs = inputs
-                reports.append(profile)
-            }
-            progress.finish()
+            let reports = try ForwardProfiles.measure(models, batch: batch, source: source, warmup: warmup, repeatCount: repeatCount, by: by)
 
             let text: String
             if reports.count == 2 {

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Export
-import Foundation
-import Models
 
 extension Slimtrace {
     /// `slimtrace export MODEL --onnx OUT.onnx`: the traced forward pass as an ONNX model.
@@ -16,8 +14,10 @@ extension Slimtrace {
             names (input_ids, attention_mask, token_type_ids, pixel_values); the output is logits or \
             last_hidden_state. Batch size and sequence length are dynamic (images: batch only) unless \
             --static-axes is given; node names keep the module scope, as torch.onnx writes them \
-            (/bert/encoder/layer.0/intermediate/dense/MatMul). Per-layer sizes of a slimmed checkpoint \
-            export as they are.
+            (/bert/encoder/layer.0/intermediate/dense/MatMul). Every family slimtrace runs exports, routed \
+            experts (TopK routing, every expert's product then GatherElements) and MPNet's relative position \
+            buckets (computed in the graph from the length) included; per-layer sizes of a slimmed \
+            checkpoint export as they are. `slimtrace slim --export-onnx` slims and exports in one go.
 
             Before anything is written, the ONNX graph is re-run in process at the traced size and at \
             another batch size and length, and compared with the model's outputs. Models whose \
@@ -44,28 +44,14 @@ extension Slimtrace {
         public init() {}
 
         public func validate() throws {
-            guard URL(fileURLWithPath: onnx).pathExtension.lowercased() == "onnx" else {
-                throw ValidationError("--onnx \"\(onnx)\": name the output file *.onnx")
-            }
+            try ONNXExportJob.validate(path: onnx, option: "--onnx")
         }
 
         public func run() throws {
+            let job = try ONNXExportJob(path: onnx, force: force, dynamicAxes: !staticAxes, reading: [checkpoint.model] + input.files)
             let loaded = try checkpoint.load(.real)
-            let inputs = input.inputs != nil || input.dtype != nil || input.text.isGiven
-                ? try input.firstBatch(for: loaded).inputs
-                : try ONNXExport.defaultInputs(for: loaded.model, shape: input.parsedShape())
-            let export = try ONNXExport(model: loaded.model, inputs: inputs, dynamicAxes: !staticAxes)
-            let inputURLs = [checkpoint.url] + input.files.compactMap { $0 }.map(URL.init(fileURLWithPath:))
-            let writing = Date()
-            let written = try export.write(to: onnx, inputs: inputURLs, force: force)
-            let writeSeconds = Date().timeIntervalSince(writing)
-            let bytes = try written.reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int ?? 0) }
-            let graph = export.proto.graph
-            let checks = export.checks.map { String(format: "%.1e at %@", $0.maxAbsoluteDifference, $0.inputShape.map(String.init).joined(separator: "x")) }
-            print("\(loaded.model.typeName): wrote \(written.map(\.lastPathComponent).joined(separator: " + ")) "
-                  + "(opset \(ONNXExport.opset), \(graph.node.count) nodes, \(graph.initializer.count) initializers, "
-                  + String(format: "%.1f MB", Double(bytes) / 1e6) + "); re-run max abs diff \(checks.joined(separator: ", ")); "
-                  + String(format: "trace %.2f s, export and check %.2f s, write %.2f s", export.traceSeconds, export.exportSeconds, writeSeconds))
+            let export = try job.export(loaded.model, inputs: ONNXExportJob.inputs(input, for: loaded))
+            print(try job.write(export, of: loaded.model))
         }
     }
 }

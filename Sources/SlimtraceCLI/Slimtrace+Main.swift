@@ -10,6 +10,10 @@ extension Slimtrace {
     /// Runs the command line and exits: status 0 on success (and for `--help`), 1 after one
     /// `error: ...` line on standard error for any argument error or failure (argument-parser's
     /// own usage errors included, which would otherwise exit with 64).
+    /// The arguments of the command being run (without the program name), for a command that
+    /// records its own command line (`report`).
+    @TaskLocal static var arguments: [String] = []
+
     public static func main() {
         let status = execute(Array(CommandLine.arguments.dropFirst()))
         #if canImport(Glibc)
@@ -44,7 +48,7 @@ extension Slimtrace {
             return 1
         }
         do {
-            try command.run()
+            try Slimtrace.$arguments.withValue(arguments) { try command.run() }
             return 0
         } catch let code as ExitCode {
             return code.rawValue

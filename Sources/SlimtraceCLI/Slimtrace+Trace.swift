@@ -1,5 +1,6 @@
 import ArgumentParser
 import Models
+import Tracer
 
 extension Slimtrace {
     /// `slimtrace trace MODEL`: one forward pass under the tracer, the graph written out.
@@ -33,6 +34,7 @@ extension Slimtrace {
                   --inputs Examples/tiny-bert/inputs.jsonl
               slimtrace trace path/to/llama --text "Hello, world!" --text "Slim it." -o graph.ir
               slimtrace trace path/to/llama-70b --meta --shape 1,4096
+              slimtrace trace Examples/tiny-bert --format dot --level module -o modules.dot
             """
         )
 
@@ -43,12 +45,21 @@ extension Slimtrace {
         @OptionGroup public var output: OutputFileOption
         @OptionGroup public var trace: MetaOption
 
+        @Option(name: .long, help: ArgumentHelp("Nodes of the graph: every op, or every module with repeated layers folded (dot only).", valueName: "op|module"))
+        public var level: GraphLevel = .op
+
         public init() {}
+
+        public func validate() throws {
+            if level == .module, graph.format != .dot {
+                throw ValidationError("--level module draws a picture: use it with --format dot (ir and json list ops)")
+            }
+        }
 
         public func run() throws {
             let destination = try output.destination(reading: [checkpoint.model] + input.files)
             let traced = try TracedModel(checkpoint, input: input, mode: trace.loadMode)
-            try destination.write(try graph.format.render(traced.graph))
+            try destination.write(level == .module ? ModuleGraph(traced.graph).dot : try graph.format.render(traced.graph))
             if let file = output.output {
                 let inputs = traced.inputs.entries.map { "\($0.name) \($0.tensor.shape.map(String.init).joined(separator: "x"))" }.joined(separator: ", ")
                 print("\(traced.model.typeName) (\(inputs)): \(traced.graph.nodes.count) nodes, \(traced.graph.modules.count) modules; \(graph.format.rawValue) graph written to \(file)")

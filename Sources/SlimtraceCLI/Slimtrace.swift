@@ -43,6 +43,7 @@ public struct Slimtrace: ParsableCommand {
           slimtrace run path/to/bert --text "Hello, world!" --text "Slim it." -o logits.safetensors
           slimtrace prune path/to/llama --calibration calib.txt --ffn-sparsity 0.2 --output pruned
           slimtrace eval pruned --text-file eval.txt --samples 24
+          slimtrace report path/to/pruned --compare slimmed -o report.html
 
         `slimtrace help <subcommand>` (or `slimtrace <subcommand> --help`) explains a command, its \
         options and examples. Errors print one line, `error: ...`, naming the file or argument at \
@@ -65,6 +66,7 @@ public struct Slimtrace: ParsableCommand {
             Export.self,
             Prune.self,
             Eval.self,
+            Report.self,
         ],
         defaultSubcommand: Search.self
     )

@@ -10,6 +10,8 @@ public enum Op: String, Sendable, Codable, CaseIterable {
     case sum, mean, argmax, cumsum, topk
     // Views, copies and conversions.
     case reshape, permute, transpose, narrow, select, unsqueeze, squeeze, expand, concat, split, contiguous, to
+    /// `torch.gather` along one dim: each output element picked by an integer index tensor.
+    case gather
     // Layers.
     case linear, matmul, conv2d, embedding, softmax
     /// A linear per routed expert: each token's rows multiplied by the 3-D weight of the experts it
@@ -25,4 +27,7 @@ public enum Op: String, Sendable, Codable, CaseIterable {
     case maskedFill = "masked_fill"
     case `where`, ne, arange
     case rotaryTables = "rotary_tables"
+    case relativePositionBuckets = "relative_position_buckets"
+    /// DeBERTa's relative-position gather index for a sequence length (`Tensor.relativePositionIndex`).
+    case relativePositions = "relative_positions"
 }

@@ -26,7 +26,7 @@ import Testing
         ("llama", "hidden_size", "num_hidden_layers", "vocab_size"), ("qwen3", "hidden_size", "num_hidden_layers", "vocab_size"),
         ("gemma2", "hidden_size", "num_hidden_layers", "vocab_size"), ("gemma3_text", "hidden_size", "num_hidden_layers", "vocab_size"),
         ("olmo2", "hidden_size", "num_hidden_layers", "vocab_size"), ("phi3", "hidden_size", "num_hidden_layers", "vocab_size"),
-        ("gpt_neox", "hidden_size", "num_hidden_layers", "vocab_size"),
+        ("gpt_neox", "hidden_size", "num_hidden_layers", "vocab_size"), ("deberta-v2", "hidden_size", "num_hidden_layers", "vocab_size"),
     ]
 
     /// The families on the shared rotary decoder, whose configs require their sizes.

@@ -63,7 +63,8 @@ import Tracer
 
     // MARK: Against PyTorch
 
-    @Test(arguments: ["llama", "llama-gqa", "mistral", "qwen2", "llama-pruned", "mixtral", "qwen2_moe", "qwen3_moe"])
+    @Test(arguments: ["llama", "llama-gqa", "mistral", "qwen2", "llama-pruned", "mixtral", "qwen2_moe", "qwen3_moe",
+                       "mixtral-variant", "qwen2_moe-variant", "qwen3_moe-variant"])
     func logitsMatchPyTorchWithin1e4(case name: String) throws {
         let comparison = try ReferenceChecks.logitsMatch(case: name)
         #expect(comparison.shape == comparison.expectedShape, "\(comparison)")
@@ -85,7 +86,8 @@ import Tracer
 
     // MARK: Meta (shape-only) runs
 
-    @Test(arguments: ["llama", "llama-gqa", "mistral", "qwen2", "mixtral", "qwen2_moe", "qwen3_moe"])
+    @Test(arguments: ["llama", "llama-gqa", "mistral", "qwen2", "mixtral", "qwen2_moe", "qwen3_moe",
+                       "mixtral-variant", "qwen2_moe-variant", "qwen3_moe-variant"])
     func metaForwardGivesLogitsOfBatchLengthVocabulary(case name: String) throws {
         let config = try Self.config(of: name)
         let model = try Architectures.build(config: config, parameterNames: [])

@@ -84,6 +84,18 @@ import Testing
         #expect(report.head == "lm_head")
     }
 
+    /// The search of a folder holding only `config` (loaded in meta mode, which it checks).
+    static func searchConfigAlone(_ name: String, _ config: String) throws -> SearchReport {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slimtrace-\(name)-large-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(config.utf8).write(to: folder.appendingPathComponent("config.json"))
+        let loaded = try ModelLoading.load(folder)
+        #expect(loaded.isMeta)
+        let trace = try TraceSearcher(model: loaded.model, graph: loaded.model.trace(PlaceholderInputs.make(for: loaded.model, shape: nil, dtype: nil, meta: true)))
+        return try SearchReport(trace: trace)
+    }
+
     /// Real-sized encoder configs alone, searched in meta mode: one feed-forward pair and one
     /// attention block of `heads` heads per layer, the first pair named `firstRoot`.
     @Test(arguments: [
@@ -93,18 +105,25 @@ import Testing
          12, 12, "mpnet.encoder.layer.0.output.dense"),
     ])
     func realSizedEncoderConfigAloneGivesOnePairAndOneBlockPerLayer(_ name: String, _ config: String, layers: Int, heads: Int, firstRoot: String) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slimtrace-\(name)-large-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try Data(config.utf8).write(to: folder.appendingPathComponent("config.json"))
-        let loaded = try ModelLoading.load(folder)
-        #expect(loaded.isMeta)
-        let trace = try TraceSearcher(model: loaded.model, graph: loaded.model.trace(PlaceholderInputs.make(for: loaded.model, shape: nil, dtype: nil, meta: true)))
-        let report = try SearchReport(trace: trace)
+        let report = try Self.searchConfigAlone(name, config)
         let pairs = try #require(report.linear2linear).filter { $0.safe }
         #expect(pairs.count == layers && pairs.first?.rootLinear == firstRoot)
         let blocks = try #require(report.mha)
         #expect(blocks.count == layers)
         #expect(blocks.allSatisfy { $0.numHeads == heads && $0.numKVHeads == heads })
+    }
+
+    /// DeBERTa-v3-large's config alone (relative attention with 256 log buckets, shared
+    /// attention key), in meta mode: a feed-forward pair and a 16-head block per layer, and the
+    /// classifier's pair with ContextPooler's dense (through its GELU), as INC finds on the fixture.
+    @Test func debertaV3LargeConfigAloneFindsEveryLayerAndThePoolerPair() throws {
+        let config = #"{"architectures": ["DebertaV2ForSequenceClassification"], "model_type": "deberta-v2", "hidden_size": 1024, "intermediate_size": 4096, "num_hidden_layers": 24, "num_attention_heads": 16, "vocab_size": 128100, "max_position_embeddings": 512, "type_vocab_size": 0, "layer_norm_eps": 1e-07, "relative_attention": true, "position_buckets": 256, "max_relative_positions": -1, "norm_rel_ebd": "layer_norm", "share_att_key": true, "pos_att_type": "p2c|c2p", "position_biased_input": false, "pooler_hidden_size": 1024, "pooler_dropout": 0, "pooler_hidden_act": "gelu"}"#
+        let report = try Self.searchConfigAlone("deberta-v3-large", config)
+        let pairs = try #require(report.linear2linear).filter { $0.safe }
+        #expect(pairs.map(\.rootLinear) == (0..<24).map { "deberta.encoder.layer.\($0).output.dense" } + ["classifier"])
+        let blocks = try #require(report.mha)
+        #expect(blocks.count == 24)
+        #expect(blocks.allSatisfy { $0.numHeads == 16 && $0.headSize == 64 && $0.ffn.first?.hasSuffix("attention.output.dense") == true })
+        #expect(report.head == "classifier")
     }
 }

@@ -370,4 +370,57 @@ extension BuiltPrunedModelTests {
         print("mpnet (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
         #expect(difference <= 1e-5)
     }
+
+    /// A DeBERTa-v2 variant with heads 1 and 3 of every layer zero in query_proj, key_proj,
+    /// value_proj and attention.output.dense, and every other feed-forward channel zero (4 heads of 8,
+    /// hidden 32, intermediate 64).
+    static func prunedDeberta(_ fixture: String) throws -> URL {
+        try SlimTestSupport.prunedCopy(of: fixture) { tensors in
+            for layer in 0..<2 {
+                let prefix = "deberta.encoder.layer.\(layer)."
+                for projection in ["query_proj", "key_proj", "value_proj"] {
+                    SlimTestSupport.zeroRows(&tensors[prefix + "attention.self.\(projection).weight"]!, SlimTestSupport.headChannels([1, 3], size: 8))
+                }
+                SlimTestSupport.zeroColumns(&tensors[prefix + "attention.output.dense.weight"]!, SlimTestSupport.headChannels([1, 3], size: 8))
+                SlimTestSupport.zeroColumns(&tensors[prefix + "output.dense.weight"]!, Array(stride(from: 0, to: 64, by: 2)))
+            }
+        }
+    }
+
+    @Test func debertaWithSharedAttentionKeySlimsHeadsExactlyBecauseItsPositionTermsUseTheCutProjections() throws {
+        // share_att_key: c2p and p2c project the relative embeddings with query_proj and key_proj,
+        // so a head's rows go from the content and the position terms together.
+        let pruned = try Self.prunedDeberta("deberta-v2-v3")
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "deberta-v2-v3")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shapes = try SlimTestSupport.shapes(output)
+        for layer in 0..<2 {
+            let prefix = "deberta.encoder.layer.\(layer)."
+            #expect(shapes[prefix + "attention.self.query_proj.weight"] == [16, 32] && shapes[prefix + "attention.self.key_proj.bias"] == [16])
+            #expect(shapes[prefix + "attention.output.dense.weight"] == [32, 16])
+            #expect(shapes[prefix + "intermediate.dense.weight"] == [32, 32] && shapes[prefix + "output.dense.weight"] == [32, 32])
+        }
+        #expect(report.changes.filter { $0.kind == .heads }.map(\.removed) == [[1, 3], [1, 3]])
+        // Per layer: 16 rows (and biases) of q, k, v; 16 columns of the output dense; 32 feed-forward channels.
+        #expect(report.parametersRemoved == 2 * (3 * (16 * 32 + 16) + 32 * 16 + (32 * 32 + 32) + 32 * 32))
+        print("deberta-v2-v3 (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
+
+    @Test func debertaWithSeparatePositionProjectionsKeepsItsHeadsAndSaysWhyButSlimsItsChannels() throws {
+        let pruned = try Self.prunedDeberta("deberta-v2-separate")
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        let (report, output, difference) = try Self.slimAndCompare(pruned, fixture: "deberta-v2-separate")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shapes = try SlimTestSupport.shapes(output)
+        #expect(shapes["deberta.encoder.layer.0.attention.self.query_proj.weight"] == [32, 32])
+        #expect(shapes["deberta.encoder.layer.1.output.dense.weight"] == [32, 32])
+        #expect(report.parametersRemoved == 2 * ((32 * 32 + 32) + 32 * 32))
+        let refused = report.skipped.filter { $0.kind == .heads }
+        #expect(refused.count == 2)
+        #expect(refused.allSatisfy { $0.reason.contains("attention.self.pos_") }, "\(refused.map(\.reason))")
+        print("deberta-v2-separate (built): max abs diff \(difference), in-slim \(report.maxAbsDiff)")
+        #expect(difference <= 1e-5)
+    }
 }

@@ -31,10 +31,10 @@ import TestFixtures
 
     /// Slims `pruned`, checks the outputs against the unslimmed checkpoint and returns the report
     /// and the slimmed tensors' shapes.
-    static func slim(_ pruned: URL, fixture: String) throws -> (SlimReport, [String: [Int]]) {
+    static func slim(_ pruned: URL, fixture: String, options: SlimOptions = SlimOptions()) throws -> (SlimReport, [String: [Int]]) {
         let output = SlimTestSupport.temporaryFolder("slimmed-\(fixture)")
         defer { try? FileManager.default.removeItem(at: output) }
-        let report = try CheckpointSlimmer(directory: pruned).slim(to: output)
+        let report = try CheckpointSlimmer(directory: pruned, options: options).slim(to: output)
         let inputs = try SlimTestSupport.referenceInputs(fixture)
         let before = try Checkpoint(directory: pruned).loadModel().forward(inputs)
         let slimmed = try Checkpoint(directory: output)
@@ -98,5 +98,27 @@ import TestFixtures
         #expect(shapes["model.layers.1.mlp.experts.0.up_proj.weight"] == [32, 64])
         #expect(shapes["model.layers.0.self_attn.q_norm.weight"] == [16])
         #expect(report.parametersBefore - report.parametersAfter == 2 * 4 * 32 * 3 * 64 + (32 + 16 + 16) * 64 + 64 * 32)
+    }
+
+    /// Any routed-experts configuration (the fixtures and their variants: other expert counts,
+    /// top-k, dense layers between sparse ones): every even intermediate channel zeroed in every
+    /// expert of every sparse layer goes from every expert's three projections, and nothing else.
+    @Test(arguments: ["mixtral", "qwen2_moe", "qwen3_moe", "mixtral-variant", "qwen2_moe-variant", "qwen3_moe-variant"])
+    func evenChannelsZeroInEveryExpertGoFromEveryExpertOfEverySparseLayer(_ fixture: String) throws {
+        let down = /\.experts\.\d+\.(w2|down_proj)\.weight$/
+        var predicted = 0
+        let pruned = try SlimTestSupport.prunedCopy(of: fixture) { tensors in
+            for name in tensors.keys where name.contains(down) {
+                let (hidden, width) = (tensors[name]!.shape[0], tensors[name]!.shape[1])
+                let even = Array(stride(from: 0, to: width, by: 2))
+                SlimTestSupport.zeroColumns(&tensors[name]!, even)
+                predicted += even.count * 3 * hidden
+            }
+        }
+        defer { try? FileManager.default.removeItem(at: pruned) }
+        #expect(predicted > 0)
+        let (report, _) = try Self.slim(pruned, fixture: fixture, options: SlimOptions(round: 1, heads: false))
+        #expect(report.changes.allSatisfy { $0.modules[0].hasSuffix("experts.down_proj") }, "\(report.changes.map(\.modules))")
+        #expect(report.parametersBefore - report.parametersAfter == predicted)
     }
 }

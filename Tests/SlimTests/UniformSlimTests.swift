@@ -14,7 +14,14 @@ import TestFixtures
     /// says why: the routed-experts families keep expert widths under keys it does not write yet,
     /// and BLOOM's feed-forward width is always 4 × hidden_size.
     static let inexpressibleCases: Set<String> = ["mixtral", "qwen2_moe", "qwen3_moe", "bloom"]
-    static let cases = EveryArchitectureSlimTests.cases.filter { !inexpressibleCases.contains($0) } + ["olmo2"]
+    static let cases = EveryArchitectureSlimTests.cases.filter { !inexpressibleCases.contains(modelType(of: $0)) } + ["olmo2"]
+
+    /// The `model_type` of fixture `name` (variants are their family's).
+    static func modelType(of name: String) -> String {
+        let url = Fixtures.model(name).appendingPathComponent("config.json")
+        let object = (try? Data(contentsOf: url)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        return object?["model_type"] as? String ?? name
+    }
 
     /// The written config as a dictionary.
     static func config(_ folder: URL) throws -> [String: Any] {

@@ -7,7 +7,7 @@ import Testing
 @Suite struct OpsReferenceTests {
     /// The fixture's ops, grouped as the tests below take them.
     enum Family: String, CaseIterable {
-        case linear, matmul, arithmetic, activations, softmax, normalization, embedding, conv2d, rotary, masks, reductions,
+        case linear, matmul, arithmetic, activations, softmax, normalization, embedding, gather, conv2d, rotary, masks, reductions,
              conversion, views
 
         var ops: Set<String> {
@@ -19,6 +19,7 @@ import Testing
             case .softmax: ["softmax"]
             case .normalization: ["layer_norm", "rms_norm"]
             case .embedding: ["embedding"]
+            case .gather: ["gather"]
             case .conv2d: ["conv2d"]
             case .rotary: ["rotary", "rotary_tables"]
             case .masks: ["causal_mask", "padding_mask", "masked_fill", "where"]
@@ -52,6 +53,9 @@ import Testing
 
     @Test(arguments: Family.embedding.caseNames)
     func embeddingGathersTheIndexedRows(_ name: String) throws { try ReferenceFixture.check(name) }
+
+    @Test(arguments: Family.gather.caseNames)
+    func gatherPicksAlongOneDimLikeTakeAlongAxis(_ name: String) throws { try ReferenceFixture.check(name) }
 
     @Test(arguments: Family.conv2d.caseNames)
     func conv2dMatchesScipyCorrelation(_ name: String) throws { try ReferenceFixture.check(name) }

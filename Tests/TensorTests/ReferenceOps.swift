@@ -12,7 +12,7 @@ enum ReferenceOps {
     /// Every op name `run` knows.
     static let ops: Set<String> = [
         "linear", "matmul", "add", "sub", "mul", "div", "rsub", "gelu", "silu", "relu", "tanh", "sigmoid", "dropout",
-        "softmax", "layer_norm", "rms_norm", "embedding", "conv2d", "rotary", "rotary_tables", "causal_mask",
+        "softmax", "layer_norm", "rms_norm", "embedding", "gather", "conv2d", "rotary", "rotary_tables", "causal_mask",
         "padding_mask", "masked_fill", "where", "sum", "mean", "argmax", "to", "contiguous", "permute", "transpose",
         "narrow", "select", "expand", "reshape", "unsqueeze", "squeeze", "flatten", "concat", "split", "chunk",
     ]
@@ -70,6 +70,8 @@ enum ReferenceOps {
             return [try input(0).rmsNorm(weight: try optionalInput(1, if: try a.bool("has_weight")), eps: try a.double("eps"))]
         case "embedding":
             return [try input(0).embedding(try input(1))]
+        case "gather":
+            return [try input(0).gather(axis: try a.int("dim"), index: try input(1))]
         case "conv2d":
             return [try input(0).conv2d(weight: try input(1), bias: try optionalInput(2, if: try a.bool("has_bias")),
                                         stride: try pair("stride"), padding: try pair("padding"))]

@@ -16,7 +16,7 @@ public enum Fixtures {
     /// The model cases that have INC's search results (the unpruned ones).
     public static let searchCases = ["bert", "distilbert", "electra", "gpt2", "gptj", "llama", "llama-gqa", "mistral", "opt", "qwen2", "roberta", "vit",
                                      "qwen3", "gemma2", "gemma3_text", "olmo2", "phi3", "gpt_neox", "falcon", "bloom", "phi",
-                                     "mixtral", "qwen2_moe", "qwen3_moe", "xlm-roberta", "mpnet"]
+                                     "mixtral", "qwen2_moe", "qwen3_moe", "xlm-roberta", "mpnet", "deberta-v2"]
 
     /// The pruned cases with INC's slim results.
     public static let prunedCases = ["bert-pruned", "llama-pruned", "opt-pruned"]

@@ -677,6 +677,21 @@ add_case("chunk/2_of_transposed_view", "chunk", [tensor(x, views=[{"op": "transp
          [tensor(np.ascontiguousarray(x.T[0:3])), tensor(np.ascontiguousarray(x.T[3:6]))], {"chunks": 2, "dim": 0}, EXACT)
 
 
+# ---------------------------------------------------------------------------- gather
+
+x = rand(2, 3, 5)
+index = rng.integers(0, 5, size=(2, 3, 4)).astype(np.int64)
+add_case("gather/last_dim_4_of_5", "gather", [tensor(x), tensor(index)], expected_f32(np.take_along_axis(x, index, axis=2), exact=True),
+         {"dim": -1}, EXACT)
+index = rng.integers(0, 2, size=(2, 2, 5)).astype(np.int64)
+add_case("gather/first_dim_smaller_index", "gather", [tensor(x), tensor(index)],
+         expected_f32(np.take_along_axis(x[:, :2, :], index, axis=0), exact=True), {"dim": 0}, EXACT)
+index = rng.integers(0, 3, size=(1, 4)).astype(np.int64)
+add_case("gather/expanded_index_on_transposed_input", "gather",
+         [tensor(x[0], views=[{"op": "transpose", "dims": [0, 1]}]), tensor(index, views=[{"op": "expand", "shape": [5, 4]}])],
+         expected_f32(np.take_along_axis(x[0].T, np.broadcast_to(index, (5, 4)), axis=1), exact=True), {"dim": 1}, EXACT)
+
+
 # ---------------------------------------------------------------------------- write
 
 here = os.path.dirname(os.path.abspath(__file__))
