@@ -74,10 +74,11 @@ let package = Package(
             name: "Slim",
             dependencies: ["Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"]
         ),
-        // One-shot structured pruning from calibration statistics (FLAP, Wanda-sp, magnitude).
+        // One-shot structured pruning from calibration statistics (FLAP, Wanda-sp, magnitude, OBS
+        // reconstruction: its covariance GEMMs and Cholesky solves call BLAS/LAPACK directly).
         .target(
             name: "Prune",
-            dependencies: ["Slim", "Searchers", "Models", "Formats", "NN", "Tracer", "Tensor"]
+            dependencies: ["Slim", "Searchers", "Models", "Formats", "NN", "Tracer", "Tensor", "CBLAS"]
         ),
         // tokenizer.json: normalizers, pre-tokenizers, models, post-processors, decoders (Foundation only).
         .target(

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Prunes SmolLM2-135M's feed-forward channels at 20% and 30% with FLAP (uniform, adaptive),
-# Wanda-sp and magnitude, and prints the perplexity table (issue 15):
+# Prunes SmolLM2-135M's feed-forward channels at 20% and 30% with OBS (greedy Optimal Brain Surgeon
+# with least-squares reconstruction; uniform, adaptive), FLAP (uniform, adaptive), Wanda-sp and
+# magnitude, and prints the perplexity table (issue 15):
 #
 #   bash scripts/prune-smollm2.sh [MODEL=/work/smollm2] [WORK=/tmp/prune-smollm2]
 #
 # Calibration: 32 windows of 256 tokens of calibration.txt; evaluation: 24 windows of 256 tokens of
 # evaluation.txt. Each configuration is pruned once with --keep-shapes (evaluated by PyTorch,
 # scripts/eval-ppl.py) and that checkpoint slimmed (`slim --round 1 --only ffn`, evaluated by
-# `slimtrace eval`); FLAP 20% uniform is also pruned straight to a slimmed checkpoint, timed, with
-# its peak memory. Nothing here is tuned to the model or the text.
+# `slimtrace eval`); OBS and FLAP 20% uniform are also pruned straight to a slimmed checkpoint, timed,
+# with their peak memory. Nothing here is tuned to the model or the text.
 set -euo pipefail
 MODEL=${1:-/work/smollm2}
 WORK=${2:-/tmp/prune-smollm2}
@@ -23,7 +24,7 @@ dense_torch=$(ppl_torch "$MODEL")
 dense_swift=$(ppl_swift "$MODEL")
 rows=("dense - - $dense_torch $dense_swift")
 for sparsity in 0.2 0.3; do
-    for config in flap:uniform flap:adaptive wanda-sp:uniform magnitude:uniform; do
+    for config in obs:uniform obs:adaptive flap:uniform flap:adaptive wanda-sp:uniform magnitude:uniform; do
         method=${config%%:*}; allocation=${config##*:}
         name="$method-$allocation-$sparsity"
         "$BIN" prune "$MODEL" --calibration "$TEXT/calibration.txt" --window 256 --samples 32 \
@@ -34,9 +35,13 @@ for sparsity in 0.2 0.3; do
     done
 done
 
-/usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$BIN" prune "$MODEL" --calibration "$TEXT/calibration.txt" \
-    --samples 32 --ffn-sparsity 0.2 --output "$WORK/flap-direct" --force > /dev/null
-read -r seconds kilobytes < "$WORK/time.txt"
+timings=()
+for method in obs flap; do
+    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$BIN" prune "$MODEL" --calibration "$TEXT/calibration.txt" \
+        --samples 32 --ffn-sparsity 0.2 --method "$method" --output "$WORK/$method-direct" --force > /dev/null
+    read -r seconds kilobytes < "$WORK/time.txt"
+    timings+=("prune ($method uniform 20%, 32x256 calibration, slimmed): ${seconds} s, peak RSS $((kilobytes / 1024)) MiB")
+done
 checkpoint=$(stat -c %s "$MODEL/model.safetensors")
 
 printf '%-10s %-9s %-8s %-14s %-14s %-8s\n' method alloc sparsity "ppl(pytorch)" "ppl(slimtrace)" "x dense"
@@ -45,4 +50,5 @@ for row in "${rows[@]}"; do
     printf '%-10s %-9s %-8s %-14s %-14s %-8s\n' "$method" "$allocation" "$sparsity" "$torch" "$swift" \
         "$(python3 -c "print('%.3f' % ($torch / $dense_torch))")"
 done
-echo "prune (flap uniform 20%, 32x256 calibration, slimmed): ${seconds} s, peak RSS $((kilobytes / 1024)) MiB; checkpoint $((checkpoint / 1048576)) MiB"
+printf '%s\n' "${timings[@]}"
+echo "checkpoint $((checkpoint / 1048576)) MiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -13,14 +13,17 @@ public final class ActivationRecorder: OpRecorder, ModuleCallObserver {
     private let watched: [ObjectIdentifier: String]
     private var stack: [ObjectIdentifier] = []
 
-    /// A recorder for the modules `paths` of `model`, each a linear with `channels` input channels.
-    public init(model: Module, paths: [(path: String, channels: Int)]) throws {
+    /// A recorder for the modules `paths` and `extra` of `model`, each a linear with `channels`
+    /// input channels; with `secondMoments`, the statistics of `paths` (not `extra`) include their
+    /// inputs' Gram matrix.
+    public init(model: Module, paths: [(path: String, channels: Int)], secondMoments: Bool = false,
+                alsoWatching extra: [(path: String, channels: Int)] = []) throws {
         let modules = Dictionary(model.namedModules().map { ($0.path, $0.module) }, uniquingKeysWith: { first, _ in first })
         var watched: [ObjectIdentifier: String] = [:]
-        for (path, channels) in paths {
+        for (index, (path, channels)) in (paths + extra).enumerated() {
             guard let module = modules[path] else { throw PruneError.missingModule(path: path) }
             watched[ObjectIdentifier(module)] = path
-            statistics[path] = ChannelStatistics(channels: channels)
+            statistics[path] = ChannelStatistics(channels: channels, secondMoments: secondMoments && index < paths.count)
         }
         self.watched = watched
     }

@@ -2,7 +2,7 @@
 /// count, the mean, the sum of squared deviations (Welford, merged batch by batch with Chan et
 /// al.'s formula) and the sum of squares. Memory is three `Double`s per channel, whatever the
 /// number of tokens. FLAP's `baseline_inp` (mean) and `fluc_inp` (variance), Wanda's `scaler_row`
-/// (squared norm) in one pass.
+/// (squared norm) in one pass; optionally the cross-channel `SecondMoments` too.
 public struct ChannelStatistics: Sendable, Equatable {
     /// Tokens seen.
     public private(set) var count = 0
@@ -12,13 +12,19 @@ public struct ChannelStatistics: Sendable, Equatable {
     public private(set) var squaredDeviations: [Double]
     /// Per-channel sum of squares (`‖x_j‖²` over all tokens).
     public private(set) var squaredNorm: [Double]
+    /// The Gram matrix of the same tokens, when asked for (`channels²` floats).
+    public private(set) var secondMoments: SecondMoments?
 
-    /// Empty statistics for `channels` input channels.
-    public init(channels: Int) {
+    /// Empty statistics for `channels` input channels, with `SecondMoments` when `secondMoments`.
+    public init(channels: Int, secondMoments: Bool = false) {
         mean = Array(repeating: 0, count: channels)
         squaredDeviations = mean
         squaredNorm = mean
+        self.secondMoments = secondMoments ? SecondMoments(channels: channels) : nil
     }
+
+    /// The inputs' covariance (`SecondMoments.covariance`), nil without second moments.
+    public var covariance: [Double]? { secondMoments?.covariance(mean: mean) }
 
     /// Channels.
     public var channels: Int { mean.count }
@@ -56,5 +62,6 @@ public struct ChannelStatistics: Sendable, Equatable {
             squaredNorm[channel] += batchSquares[channel]
         }
         count += rows
+        secondMoments?.add(values, rows: rows)
     }
 }

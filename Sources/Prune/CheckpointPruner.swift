@@ -54,7 +54,7 @@ public struct CheckpointPruner {
             + (options.headSparsity > 0 ? " and \(report.groupsRemoved) of \(report.groupsTotal) key/value groups in \(report.headPlans.count) attention block(s)" : "")
             + " from \(report.tokens) calibration tokens; "
             + (keepShapes ? "wrote the zeroed checkpoint at its original sizes" : "slimmed \(report.parametersBefore) to \(report.parametersAfter) parameters")
-            + (report.biasCompensation ? ", with bias compensation" : "")
+            + (options.method.reconstructs ? ", with least-squares reconstruction" : report.biasCompensation ? ", with bias compensation" : "")
         return report
     }
 
@@ -69,11 +69,14 @@ public struct CheckpointPruner {
         let headPruner = options.headSparsity > 0 ? try HeadPruner(model: model) : nil
         let calibrationStart = Date()
         let statistics = options.method.needsCalibration
-            ? try pruner.calibrate(calibration, alsoWatching: headPruner?.watched ?? []) { progress(.calibrating(done: $0, of: calibration.count)) } : [:]
+            ? try pruner.calibrate(calibration, secondMoments: options.method.reconstructs, alsoWatching: headPruner?.watched ?? []) {
+                progress(.calibrating(done: $0, of: calibration.count))
+            } : [:]
         let calibrationSeconds = Date().timeIntervalSince(calibrationStart)
         let plans = try pruner.plan(options, statistics: statistics)
         let headPlans = try headPruner?.plan(options, statistics: statistics) ?? []
-        let addedMLP = try pruner.apply(plans, statistics: statistics, compensate: options.method.compensatesBias)
+        let addedMLP = try pruner.apply(plans, statistics: statistics, compensate: options.method.compensatesBias,
+                                        reconstruct: options.method.reconstructs)
         let addedAttention = try headPruner?.apply(headPlans, statistics: statistics, compensate: options.method.compensatesBias) ?? []
         let added = addedMLP + addedAttention
         if let first = added.first, checkpoint.config.modelType != "llama" {

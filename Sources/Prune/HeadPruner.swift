@@ -54,7 +54,7 @@ public final class HeadPruner {
         guard options.headSparsity > 0 else { return [] }
         let scored = try blocks.map { block in
             HeadSelection.Block(
-                channelScores: options.method.scores(weight: try Self.outputMajorWeight(block.output), outFeatures: block.output.outFeatures,
+                channelScores: options.method.headScoring.scores(weight: try Self.outputMajorWeight(block.output), outFeatures: block.output.outFeatures,
                                                      statistics: statistics[block.output.path]),
                 groups: (0..<block.keyValueHeads).map { group in block.queryHeads(ofGroup: group).map { block.contextChannels(ofHead: $0) } })
         }

@@ -13,7 +13,7 @@ public struct PruneOptions: Sendable {
     /// allocation (`HeadSelection`).
     public var headLayers: Double
 
-    public init(ffnSparsity: Double, method: PruneMethod = .flap, allocation: ChannelAllocation = .uniform,
+    public init(ffnSparsity: Double, method: PruneMethod = .obs, allocation: ChannelAllocation = .uniform,
                 headSparsity: Double = 0, headLayers: Double = 1) {
         self.ffnSparsity = ffnSparsity
         self.method = method

@@ -45,12 +45,14 @@ public final class Pruner {
         return linear
     }
 
-    /// Input statistics of every root, and of the `extra` linears (e.g. attention output
-    /// projections, `HeadPruner.watched`), over `batches` in one forward pass each;
+    /// Input statistics of every root (with the inputs' `SecondMoments` when `secondMoments`), and
+    /// of the `extra` linears (e.g. attention output projections, `HeadPruner.watched`; first and
+    /// second-order channel statistics only), over `batches` in one forward pass each;
     /// `progress(done)` after each batch.
-    public func calibrate(_ batches: [ModelInputs], alsoWatching extra: [(path: String, channels: Int)] = [],
+    public func calibrate(_ batches: [ModelInputs], secondMoments: Bool = false, alsoWatching extra: [(path: String, channels: Int)] = [],
                           progress: (Int) -> Void = { _ in }) throws -> [String: ChannelStatistics] {
-        let recorder = try ActivationRecorder(model: model, paths: try findings.map { ($0.rootLinear, try linear($0.rootLinear).inFeatures) } + extra)
+        let roots = try findings.map { ($0.rootLinear, try linear($0.rootLinear).inFeatures) }
+        let recorder = try ActivationRecorder(model: model, paths: roots, secondMoments: secondMoments, alsoWatching: extra)
         for (index, batch) in batches.enumerated() {
             _ = try recorder.observe { try model.forward(batch) }
             progress(index + 1)
@@ -61,22 +63,38 @@ public final class Pruner {
     /// The channels to remove from each pair.
     public func plan(_ options: PruneOptions, statistics: [String: ChannelStatistics]) throws -> [ChannelPlan] {
         try options.validate()
+        // The greedy choice below replaces the scores; uniform allocation then needs only the widths.
+        let scoresNeeded = !(options.method.reconstructs && options.allocation == .uniform)
         let scores = try findings.map { finding in
             let root = try linear(finding.rootLinear)
+            guard scoresNeeded else { return [Double](repeating: 0, count: root.inFeatures) }
             return options.method.scores(weight: try root.weight.tensor.floats(), outFeatures: root.outFeatures,
                                          statistics: statistics[finding.rootLinear])
         }
-        let removed = options.allocation.removed(scores: scores, sparsity: options.ffnSparsity)
+        var removed = options.allocation.removed(scores: scores, sparsity: options.ffnSparsity)
+        if options.method.reconstructs {
+            removed = try zip(findings, removed).map { finding, channels in
+                let root = try linear(finding.rootLinear)
+                guard let covariance = statistics[finding.rootLinear]?.covariance,
+                      let greedy = SurgeonSelection.removed(weight: try root.weight.tensor.floats(), outFeatures: root.outFeatures,
+                                                            covariance: covariance, count: channels.count)
+                else { throw PruneError.unsupportedModule(path: finding.rootLinear, detail: "its input covariance is not finite; use --method flap") }
+                return greedy
+            }
+        }
         return zip(findings, zip(scores, removed)).map { finding, pair in
             ChannelPlan(root: finding.rootLinear, frontiers: finding.targetFrontierLinears, channels: pair.0.count, removed: pair.1)
         }
     }
 
     /// Zeroes the planned channels and, with `compensate`, folds their means into the roots'
-    /// biases. Returns the biases the model did not have (by parameter name): the compensated
-    /// roots' and, so that the family's one bias switch (`mlp_bias`) describes the result, zeros
-    /// for every other linear of every module of the same kind as the roots' parents.
-    public func apply(_ plans: [ChannelPlan], statistics: [String: ChannelStatistics], compensate: Bool) throws -> [(name: String, tensor: Tensor)] {
+    /// biases; with `reconstruct` as well, the roots' kept columns take the least-squares update
+    /// (`ChannelReconstruction`, from the statistics' second moments). Returns the biases the model
+    /// did not have (by parameter name): the compensated roots' and, so that the family's one bias
+    /// switch (`mlp_bias`) describes the result, zeros for every other linear of every module of
+    /// the same kind as the roots' parents.
+    public func apply(_ plans: [ChannelPlan], statistics: [String: ChannelStatistics], compensate: Bool,
+                      reconstruct: Bool = false) throws -> [(name: String, tensor: Tensor)] {
         var added: [String: Tensor] = [:]
         var parentKinds = Set<String>()
         let modules = Dictionary(model.namedModules().map { ($0.path, $0.module) }, uniquingKeysWith: { first, _ in first })
@@ -85,8 +103,17 @@ public final class Pruner {
             var weight = try root.weight.tensor.floats()
             let oldBias = try root.bias.map { try $0.tensor.floats() }
             if compensate, let mean = statistics[plan.root]?.mean {
-                let bias = try Tensor(BiasCompensation.bias(weight: weight, outFeatures: root.outFeatures, bias: oldBias,
-                                                            mean: mean, removed: plan.removed), shape: [root.outFeatures])
+                let newBias: [Float]
+                if reconstruct {
+                    guard let covariance = statistics[plan.root]?.covariance,
+                          let result = ChannelReconstruction.reconstruct(weight: weight, outFeatures: root.outFeatures, bias: oldBias, mean: mean,
+                                                                         covariance: covariance, removed: plan.removed)
+                    else { throw PruneError.unsupportedModule(path: plan.root, detail: "its input covariance is not finite; use --method flap") }
+                    (weight, newBias) = result
+                } else {
+                    newBias = BiasCompensation.bias(weight: weight, outFeatures: root.outFeatures, bias: oldBias, mean: mean, removed: plan.removed)
+                }
+                let bias = try Tensor(newBias, shape: [root.outFeatures])
                 if let parameter = root.bias { parameter.tensor = bias } else {
                     added[plan.root + ".bias"] = bias
                     if let parent = modules[MissingBiases.parent(of: plan.root)] { parentKinds.insert(parent.typeName) }

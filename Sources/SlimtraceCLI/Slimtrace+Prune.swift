@@ -8,7 +8,7 @@ extension ChannelAllocation: ExpressibleByArgument {}
 
 extension Slimtrace {
     /// `slimtrace prune MODEL --calibration FILE --ffn-sparsity S --output DIR`: one-shot
-    /// structured pruning from calibration text (FLAP, Wanda-sp, magnitude), then slim.
+    /// structured pruning from calibration text (OBS reconstruction, FLAP, Wanda-sp, magnitude), then slim.
     public struct Prune: ParsableCommand {
         public static let configuration = CommandConfiguration(
             commandName: "prune",
@@ -22,9 +22,13 @@ extension Slimtrace {
             file until --samples × --window tokens. --calibration-unit windows|lines overrides the \
             choice. One forward pass per window or text gathers, at \
             the input of every safe Linear2Linear root (e.g. down_proj), each channel's mean, variance \
-            and norm. Channels are scored by --method: flap (variance · ‖W[:,j]‖², the removed \
-            channels' mean folded into the root's bias), wanda-sp (‖W[:,j]‖ · ‖x_j‖) or magnitude \
-            (‖W[:,j]‖); --allocation uniform removes the same fraction in every layer, adaptive \
+            and norm (and, for obs, the inputs' covariance). Channels are chosen by --method:
+              obs       greedy Optimal Brain Surgeon: removes the channels whose loss the kept ones \
+            reconstruct best (least squares over the calibration tokens), updating the kept columns and bias
+              flap      variance · ‖W[:,j]‖², the removed channels' mean folded into the root's bias
+              wanda-sp  ‖W[:,j]‖ · ‖x_j‖
+              magnitude ‖W[:,j]‖ (no calibration needed)
+            --allocation uniform removes the same fraction in every layer, adaptive \
             compares standardized scores across layers. The chosen channels are zeroed (root columns, \
             frontier rows) and removed by slim; --keep-shapes writes the zeroed checkpoint at its \
             original sizes instead (Hugging Face loads it; a LLaMA config gets mlp_bias: true and \
@@ -33,7 +37,7 @@ extension Slimtrace {
             --head-sparsity also removes attention heads, in whole key/value groups (a key/value head \
             and its query heads; one head without grouped-query attention). The same pass gathers \
             statistics at the input of every attention block's output projection (the concatenated \
-            heads); a group scores the sum of its channels' --method scores; uniform allocation \
+            heads); a group scores the sum of its channels' --method scores (flap's under obs); uniform allocation \
             removes the fraction from every block, adaptive compares standardized scores across \
             blocks. --head-layers F (uniform only) prunes heads in the fraction F of the blocks whose \
             groups score lowest: --head-sparsity 0.34 --head-layers 0.34 removes 1 of 3 groups in a \
@@ -76,8 +80,8 @@ extension Slimtrace {
         @Option(name: .long, help: ArgumentHelp("Fraction of the attention blocks that lose heads (uniform allocation), in (0, 1].", valueName: "f"))
         public var headLayers: Double = 1
 
-        @Option(name: .long, help: ArgumentHelp("How channels and heads are scored.", valueName: "flap|wanda-sp|magnitude"))
-        public var method: PruneMethod = .flap
+        @Option(name: .long, help: ArgumentHelp("How channels are chosen (see above; heads are scored by flap's metric under obs).", valueName: "obs|flap|wanda-sp|magnitude"))
+        public var method: PruneMethod = .obs
 
         @Option(name: .long, help: ArgumentHelp("How removals are spread over the layers.", valueName: "uniform|adaptive"))
         public var allocation: ChannelAllocation = .uniform

@@ -19,7 +19,7 @@ import Testing
         "Export": ["ONNXProto", "Models", "Tracer", "Formats", "NN", "Tensor", "SwiftProtobuf"],
         "Report": ["Searchers", "Profiler", "Tracer", "Tensor"],
         "SlimtraceCLI": ["Report", "Prune", "Slim", "Export", "Searchers", "Models", "Profiler", "Tokenizers", "Formats", "NN", "Tracer", "Tensor", "ArgumentParser"],
-        "Prune": ["Slim", "Searchers", "Models", "Formats", "Tracer", "NN", "Tensor"],
+        "Prune": ["Slim", "Searchers", "Models", "Formats", "Tracer", "NN", "Tensor", "CBLAS"],
         "slimtrace": ["SlimtraceCLI"],
         "CBLAS": [], "CKernels": [], "CZlib": [],
     ]

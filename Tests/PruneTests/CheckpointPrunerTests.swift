@@ -20,7 +20,8 @@ import TestFixtures
         try Checkpoint(directory: folder).loadModel().forward(try probe.batches()[0]).floats()
     }
 
-    @Test(arguments: [(PruneMethod.flap, ChannelAllocation.uniform), (.flap, .adaptive), (.wandaSP, .uniform), (.magnitude, .adaptive)])
+    @Test(arguments: [(PruneMethod.obs, ChannelAllocation.uniform), (.obs, .adaptive), (.flap, .uniform), (.flap, .adaptive),
+                      (.wandaSP, .uniform), (.magnitude, .adaptive)])
     func slimmedCheckpointGivesTheKeepShapesOutputs(method: PruneMethod, allocation: ChannelAllocation) throws {
         let scratch = PruneTestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -30,16 +31,17 @@ import TestFixtures
         #expect(kept.channelsRemoved == 2 * 32 && kept.channelsTotal == 2 * 128)
         let removed = kept.plans.reduce(0) { $0 + $1.removed.count }
         // down, gate and up lose 64 hidden-size values per removed channel; FLAP adds the MLP
-        // biases (128 + 128 + 64 per layer) and slimming takes the removed channels' gate/up bias.
-        let added = method == .flap ? 2 * (128 + 128 + 64) - 2 * removed : 0
+        // biases (128 + 128 + 64 per layer) and slimming takes the removed channels' gate/up bias
+        // (so does OBS).
+        let added = method.compensatesBias ? 2 * (128 + 128 + 64) - 2 * removed : 0
         #expect(slimmed.parametersAfter == slimmed.parametersBefore - removed * 3 * 64 + added)
         let difference = PruneTestSupport.maxAbsDiff(try logits(scratch.appendingPathComponent("kept")), try logits(scratch.appendingPathComponent("slim")))
         #expect(difference <= 1e-4, "max abs diff \(difference)")
         let config = try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.appendingPathComponent("kept/config.json"))) as? [String: Any]
-        #expect((config?["mlp_bias"] as? Bool) == (method == .flap))
-        #expect(kept.addedBiases == (method == .flap ? 6 : 0))
+        #expect((config?["mlp_bias"] as? Bool) == method.compensatesBias)
+        #expect(kept.addedBiases == (method.compensatesBias ? 6 : 0))
         let shapes = try Checkpoint(directory: scratch.appendingPathComponent("kept")).tensorNames
-        #expect(shapes.contains("model.layers.0.mlp.down_proj.bias") == (method == .flap))
+        #expect(shapes.contains("model.layers.0.mlp.down_proj.bias") == method.compensatesBias)
     }
 
     @Test func zeroSparsityChangesNothing() throws {
