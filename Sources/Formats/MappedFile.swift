@@ -55,6 +55,14 @@ public final class MappedFile: @unchecked Sendable {
         return (descriptor, Int(status.st_size))
     }
 
+    /// Drops this process's resident pages of the mapping (`madvise(MADV_DONTNEED)`): the page
+    /// cache keeps them and the next read faults them back in. For a long command that has read
+    /// the weights and will not read most of them again soon, so they stop counting in its memory.
+    public func releaseResidentPages() {
+        guard let base = bytes.baseAddress else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base), bytes.count, MADV_DONTNEED)
+    }
+
     deinit {
         if let base = bytes.baseAddress {
             munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)

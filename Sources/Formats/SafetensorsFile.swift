@@ -17,6 +17,11 @@ public final class SafetensorsFile: Sendable {
     private let dataStart: Int
     private let mapping: MappedFile
 
+    /// Drops this process's resident pages of the mapped data (`MappedFile.releaseResidentPages`).
+    public func releaseResidentPages() {
+        mapping.releaseResidentPages()
+    }
+
     /// Maps the file at `url` and validates its header, or throws `FormatError.io` (the file
     /// cannot be read) or `FormatError.invalidSafetensors` (naming the file, and the tensor at fault).
     public init(url: URL) throws {

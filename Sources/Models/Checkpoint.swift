@@ -35,6 +35,12 @@ public final class Checkpoint {
         fileOfTensor = index
     }
 
+    /// Drops this process's resident pages of every mapped weight file
+    /// (`MappedFile.releaseResidentPages`); tensors stay valid and fault their bytes back on read.
+    public func releaseResidentPages() {
+        for file in files { file.releaseResidentPages() }
+    }
+
     /// The safetensors files of the folder: the shards an index lists, or `model.safetensors`;
     /// empty only when the folder has no weight files at all (no `*.safetensors`, no index).
     /// Weights that are there but broken (an index that cannot be read or is not JSON, a missing

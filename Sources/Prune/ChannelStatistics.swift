@@ -23,6 +23,11 @@ public struct ChannelStatistics: Sendable, Equatable {
         self.secondMoments = secondMoments ? SecondMoments(channels: channels) : nil
     }
 
+    /// Forgets the second moments (`channels²` floats) once they have been used.
+    public mutating func dropSecondMoments() {
+        secondMoments = nil
+    }
+
     /// The inputs' covariance (`SecondMoments.covariance`), nil without second moments.
     public var covariance: [Double]? { secondMoments?.covariance(mean: mean) }
 

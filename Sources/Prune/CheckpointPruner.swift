@@ -40,6 +40,10 @@ public struct CheckpointPruner {
         let start = Date()
         var report = try pruneAndWrite(calibration: calibration, keepShapes: keepShapes, output: output, progress: progress)
         if !keepShapes {
+            // The pruned model is gone: its copied weights wait in the storage pool, its reads in
+            // the mapping; slimming needs neither.
+            checkpoint.releaseResidentPages()
+            TensorStorage.drainPool()
             progress(.slimming)
             let slimmed = try CheckpointSlimmer(directory: URL(fileURLWithPath: report.output),
                                                 options: SlimOptions(round: 1, channels: true, heads: !report.headPlans.isEmpty, tolerance: slimTolerance))
@@ -68,14 +72,18 @@ public struct CheckpointPruner {
         let pruner = try Pruner(model: model)
         let headPruner = options.headSparsity > 0 ? try HeadPruner(model: model) : nil
         let calibrationStart = Date()
-        let statistics = options.method.needsCalibration
+        var statistics = options.method.needsCalibration
             ? try pruner.calibrate(calibration, secondMoments: options.method.reconstructs, alsoWatching: headPruner?.watched ?? []) {
                 progress(.calibrating(done: $0, of: calibration.count))
             } : [:]
         let calibrationSeconds = Date().timeIntervalSince(calibrationStart)
+        // The forward passes touched every weight and left their activations' memory in the
+        // storage pool; pruning copies only the weights it changes and needs neither.
+        checkpoint.releaseResidentPages()
+        TensorStorage.drainPool()
         let plans = try pruner.plan(options, statistics: statistics)
         let headPlans = try headPruner?.plan(options, statistics: statistics) ?? []
-        let addedMLP = try pruner.apply(plans, statistics: statistics, compensate: options.method.compensatesBias,
+        let addedMLP = try pruner.apply(plans, statistics: &statistics, compensate: options.method.compensatesBias,
                                         reconstruct: options.method.reconstructs)
         let addedAttention = try headPruner?.apply(headPlans, statistics: statistics, compensate: options.method.compensatesBias) ?? []
         let added = addedMLP + addedAttention

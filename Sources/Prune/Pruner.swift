@@ -92,8 +92,9 @@ public final class Pruner {
     /// (`ChannelReconstruction`, from the statistics' second moments). Returns the biases the model
     /// did not have (by parameter name): the compensated roots' and, so that the family's one bias
     /// switch (`mlp_bias`) describes the result, zeros for every other linear of every module of
-    /// the same kind as the roots' parents.
-    public func apply(_ plans: [ChannelPlan], statistics: [String: ChannelStatistics], compensate: Bool,
+    /// the same kind as the roots' parents. Each root's second moments are dropped from
+    /// `statistics` once used, so the Gram matrices go as the weights they update are copied.
+    public func apply(_ plans: [ChannelPlan], statistics: inout [String: ChannelStatistics], compensate: Bool,
                       reconstruct: Bool = false) throws -> [(name: String, tensor: Tensor)] {
         var added: [String: Tensor] = [:]
         var parentKinds = Set<String>()
@@ -110,6 +111,7 @@ public final class Pruner {
                                                                          covariance: covariance, removed: plan.removed)
                     else { throw PruneError.unsupportedModule(path: plan.root, detail: "its input covariance is not finite; use --method flap") }
                     (weight, newBias) = result
+                    statistics[plan.root]?.dropSecondMoments()
                 } else {
                     newBias = BiasCompensation.bias(weight: weight, outFeatures: root.outFeatures, bias: oldBias, mean: mean, removed: plan.removed)
                 }
