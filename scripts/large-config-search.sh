@@ -17,7 +17,7 @@ trap 'rm -rf "$WORK"' EXIT
 best() {  # best wall time and its RSS over RUNS runs of "$@"
     local best_line=""
     for _ in $(seq "$RUNS"); do
-        /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" > /dev/null
+        /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" > /dev/null 2>&1
         read -r seconds kilobytes < "$WORK/time"
         if [[ -z $best_line ]] || awk -v a="$seconds" -v b="${best_line%% *}" 'BEGIN { exit !(a < b) }'; then
             best_line="$seconds $kilobytes"
